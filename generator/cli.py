@@ -1,0 +1,138 @@
+"""The ``zfxxgk`` command line: build, check, init.
+
+Exit codes: 0 success, 1 content errors (or a failed write), 2 wrong usage.
+Messages are in Chinese; content errors are listed with file:line, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.build import build, load
+from generator.check import check_site
+from generator.errors import BuildError, Problems
+from generator.output import OutputError
+from generator.scaffold import ScaffoldError, init_site
+from generator.standard import LEVELS
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exits with 2 as well
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="zfxxgk", description="政府信息公开专栏静态网站生成工具")
+    parser.add_argument("--version", action="version", version=f"zfxxgk {__version__}")
+    parser.add_argument(
+        "-C", "--root", type=Path, default=Path("."), help="站点根目录（默认为当前目录）"
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="命令", parser_class=_Parser
+    )
+
+    build_cmd = commands.add_parser("build", help="检查内容并生成网站到 output/")
+    build_cmd.add_argument(
+        "--force", action="store_true", help="有错误时仍然生成（不建议用于正式发布）"
+    )
+
+    commands.add_parser("check", help="检查内容是否符合政府信息公开的规定")
+
+    init_cmd = commands.add_parser("init", help="新建站点：生成 site.yaml 和四个部分的内容骨架")
+    init_cmd.add_argument("directory", type=Path, help="新站点所在的文件夹")
+    init_cmd.add_argument("--unit", default="本机关", help="机关全称，如 某某县人民政府")
+    init_cmd.add_argument("--level", default="政府", choices=LEVELS, help="机关层级")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = args.root.resolve()
+    try:
+        if args.command == "build":
+            return _build(root, args.force)
+        if args.command == "check":
+            return _check(root)
+        if args.command == "init":
+            return _init(args.directory.resolve(), args.unit, args.level)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_USAGE
+
+
+def _build(root: Path, force: bool) -> int:
+    try:
+        result = build(root, force=force)
+    except BuildError as exc:
+        _print_problems(exc.problems, root)
+        print(
+            f"发现 {len(exc.problems.errors)} 个错误，未生成网站；output/ 保持原样。",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
+    except (OutputError, OSError) as exc:
+        print(f"错误：写入输出文件夹失败：{_os_reason(exc)}；output/ 保持原样。", file=sys.stderr)
+        return EXIT_ERRORS
+    _print_problems(result.problems, root)
+    stats = result.stats
+    print(
+        f"已生成 {len(result.site.units)} 个机关、{len(result.site.documents)} 篇文档："
+        f"{stats.pages} 个页面，共 {stats.files} 个文件，用时 {result.seconds:.2f} 秒。"
+        f"输出位置：{result.config.output_dir}"
+    )
+    if result.problems.errors:
+        print(
+            f"注意：有 {len(result.problems.errors)} 个错误（已按 --force 强制生成）。",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def _check(root: Path) -> int:
+    problems = Problems()
+    try:
+        config, site = load(root, problems)
+    except BuildError:
+        _print_problems(problems, root)
+        return EXIT_ERRORS
+    check_site(site, config, problems)
+    _print_problems(problems, root)
+    if not problems:
+        print(f"检查通过：{len(site.units)} 个机关、{len(site.documents)} 篇文档，未发现问题。")
+    else:
+        print(f"检查完成：{len(problems.errors)} 个错误，{len(problems.warnings)} 个警告。")
+    return EXIT_ERRORS if problems.errors else EXIT_OK
+
+
+def _init(directory: Path, unit: str, level: str) -> int:
+    try:
+        created = init_site(directory, unit, level)
+    except ScaffoldError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(f"已在 {directory} 新建站点（{len(created)} 个文件和文件夹）。")
+    print(
+        f"下一步：编辑 site.yaml 和 content/{unit}/_unit.yaml，然后运行：cd {directory} && zfxxgk build"
+    )
+    return EXIT_OK
+
+
+def _print_problems(problems: Problems, root: Path) -> None:
+    for problem in problems.items:
+        print(problem.format(root), file=sys.stderr)
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        where = f"（{exc.filename}）" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
+    return str(exc)

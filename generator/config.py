@@ -1,0 +1,162 @@
+"""Site configuration (站点配置) read from ``site.yaml``.
+
+Keys are English, like mkdocs.yml, because a site is configured once by its web team;
+content files, written by editors every day, use Chinese keys.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import Problems
+from generator.source import LineDict, load_yaml_file, normalise_keys, text_value
+
+CONFIG_FILE = "site.yaml"
+DEFAULT_INDEX_PATTERN = "{code}/{year}-{serial:05d}"  # gov.cn style, spec README
+
+
+@dataclass(frozen=True)
+class Footer:
+    """Page furniture every government page carries (rules.md §5 "Page footer")."""
+
+    host: str = ""  # 主办单位
+    contact: str = ""  # 联系方式
+    site_code: str = ""  # 网站标识码 (also <meta name="SiteIDCode">)
+    icp: str = ""  # ICP备案号, e.g. 示ICP备00000000号-1
+    police_record: str = ""  # 公安机关备案号, e.g. 示公网安备 99999902000001号
+    conac_id: str = ""  # 党政机关网站标识 id (bszs.conac.cn)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything site.yaml can set, with defaults for what it leaves out."""
+
+    root: Path
+    site_name: str
+    base_url: str = "/"
+    column_root: str = "zfxxgk"
+    theme: str = "default"
+    page_size: int = 20
+    pretty_urls: bool = False
+    allow_raw_html: bool = False
+    index_pattern: str = DEFAULT_INDEX_PATTERN
+    footer: Footer = field(default_factory=Footer)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.root / "themes"
+
+    @property
+    def domain(self) -> str:
+        match = re.match(r"^[a-z]+://([^/]+)", self.base_url)
+        return match.group(1) if match else ""
+
+
+_KEYS = {
+    k: k
+    for k in (
+        "site_name",
+        "base_url",
+        "column_root",
+        "theme",
+        "page_size",
+        "pretty_urls",
+        "allow_raw_html",
+        "index_pattern",
+        "footer",
+    )
+}
+_FOOTER_KEYS = {k: k for k in ("host", "contact", "site_code", "icp", "police_record", "conac_id")}
+
+
+def load_config(root: Path, problems: Problems) -> SiteConfig | None:
+    """Read ``root/site.yaml``; report problems and return None if it is unusable."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        problems.error(path, None, "找不到站点配置文件 site.yaml；新建站点请运行 zfxxgk init")
+        return None
+    raw = load_yaml_file(path, problems)
+    if raw is None:
+        return None
+    data = normalise_keys(raw, _KEYS, path, problems)
+    site_name = text_value(data.get("site_name"))
+    if not site_name:
+        problems.error(path, data.line_of("site_name"), "缺少站点名称 site_name")
+    options = {
+        "base_url": _base_url(data, path, problems),
+        "column_root": _segment(data, path, problems),
+        "theme": text_value(data.get("theme", "default")) or "default",
+        "page_size": _positive_int(data, "page_size", 20, path, problems),
+        "pretty_urls": _bool(data, "pretty_urls", path, problems),
+        "allow_raw_html": _bool(data, "allow_raw_html", path, problems),
+        "index_pattern": _index_pattern(data, path, problems),
+        "footer": _footer(data.get("footer"), data.line_of("footer"), path, problems),
+    }
+    return SiteConfig(root=root, site_name=site_name, **options)
+
+
+def _base_url(data: LineDict, path: Path, problems: Problems) -> str:
+    value = text_value(data.get("base_url", "/")) or "/"
+    if not (value.startswith("/") or re.match(r"^https?://[^/\s]+", value)):
+        problems.error(path, data.line_of("base_url"), "base_url 应以 / 或 http(s):// 开头")
+    return value if value.endswith("/") else value + "/"
+
+
+def _segment(data: LineDict, path: Path, problems: Problems) -> str:
+    value = text_value(data.get("column_root", "zfxxgk")).strip("/")
+    if value and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*", value):
+        problems.error(
+            path, data.line_of("column_root"), "column_root 只能由小写字母、数字、-、_ 和 / 组成"
+        )
+        return "zfxxgk"
+    return value
+
+
+def _positive_int(data: LineDict, key: str, default: int, path: Path, problems: Problems) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problems.error(path, data.line_of(key), f"{key} 应为正整数")
+        return default
+    return value
+
+
+def _bool(data: LineDict, key: str, path: Path, problems: Problems) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        problems.error(path, data.line_of(key), f"{key} 应为 true 或 false")
+        return False
+    return value
+
+
+def _index_pattern(data: LineDict, path: Path, problems: Problems) -> str:
+    value = text_value(data.get("index_pattern", DEFAULT_INDEX_PATTERN))
+    try:
+        value.format(code="X", year=2025, month=1, serial=1)
+    except (KeyError, ValueError, IndexError):
+        problems.error(
+            path,
+            data.line_of("index_pattern"),
+            "index_pattern 只能使用 {code}、{year}、{month}、{serial} 占位符，如 {code}/{year}-{serial:05d}",
+        )
+        return DEFAULT_INDEX_PATTERN
+    return value
+
+
+def _footer(raw: object, line: int, path: Path, problems: Problems) -> Footer:
+    if raw is None:
+        return Footer()
+    if not isinstance(raw, LineDict):
+        problems.error(path, line, "footer 应为“键: 值”形式的映射")
+        return Footer()
+    data = normalise_keys(raw, _FOOTER_KEYS, path, problems)
+    return Footer(**{key: text_value(value) for key, value in data.items()})

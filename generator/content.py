@@ -1,0 +1,635 @@
+"""Load the ``content/`` tree into the model: one folder per unit, four parts in each.
+
+This stage only reads and validates what it must to build a correct model (files parse,
+required fields are there, paths resolve, URLs are unique). Whether the content follows
+the regulations is the business of ``check``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from generator import standard
+from generator.config import SiteConfig
+from generator.errors import Problems
+from generator.model import (
+    AnnualReport,
+    Attachment,
+    Category,
+    Contact,
+    Document,
+    Guide,
+    Rule,
+    Site,
+    Unit,
+)
+from generator.slugs import VALID_SLUG, SlugCollision, SlugRequest, assign_slugs, pinyin_initials
+from generator.source import (
+    LineDict,
+    MarkdownSource,
+    load_markdown,
+    load_yaml_file,
+    normalise_keys,
+    parse_date,
+    text_value,
+)
+
+UNIT_FILE = "_unit.yaml"
+CATEGORY_FILE = "_栏目.yaml"
+GUIDE_FILE = standard.GUIDE.name + ".md"
+REPORT_NAME = re.compile(r"^(\d{4})\.ya?ml$")
+
+
+def _aliases(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """canonical -> spellings, turned into spelling -> canonical."""
+    return {spelling: key for key, spellings in table.items() for spelling in (key, *spellings)}
+
+
+UNIT_KEYS = _aliases(
+    {
+        "名称": ("name",),
+        "统一社会信用代码": ("code", "机构代码"),
+        "层级": ("level",),
+        "上级": ("parent",),
+        "排序": ("order",),
+        "slug": (),
+        "公开工作机构": ("contact",),
+    }
+)
+CONTACT_KEYS = _aliases(
+    {
+        "名称": ("name",),
+        "办公地址": ("address",),
+        "办公时间": ("hours",),
+        "联系电话": ("phone", "电话"),
+        "传真号码": ("fax", "传真"),
+        "电子邮箱": ("email", "邮箱", "互联网联系方式"),
+        "邮政编码": ("postcode", "邮编"),
+        "网址": ("website",),
+    }
+)
+CATEGORY_KEYS = _aliases(
+    {"slug": (), "排序": ("order",), "说明": ("description",), "条例条款": ("article",)}
+)
+DOCUMENT_KEYS = _aliases(
+    {
+        "标题": ("title", "名称"),
+        "索引号": ("index_no",),
+        "主题分类": ("subject",),
+        "发文机关": ("publisher", "发布机构"),
+        "发文字号": ("doc_no", "文号"),
+        "成文日期": ("written_date", "生成日期"),
+        "发布日期": ("publish_date",),
+        "有效性": ("validity",),
+        "废止日期": ("repeal_date", "失效日期"),
+        "废止依据": ("repealed_by",),
+        "内容概述": ("summary", "摘要"),
+        "关键词": ("keywords",),
+        "附件": ("attachments",),
+        "解读": ("interpretations",),
+        "文种": ("genre",),
+        "slug": (),
+    }
+)
+GUIDE_KEYS = _aliases(
+    {
+        "标题": ("title",),
+        "更新日期": ("updated",),
+        "信息分类": ("classification",),
+        "编排体系": ("arrangement",),
+        "获取方式": ("access",),
+    }
+)
+ACCESS_KEYS = _aliases({"主动公开": ("proactive",), "依申请公开": ("on_request",)})
+RULE_KEYS = _aliases(
+    {
+        "标题": ("title",),
+        "发布日期": ("publish_date",),
+        "成文日期": ("written_date",),
+        "发文字号": ("doc_no",),
+        "slug": (),
+    }
+)
+ATTACHMENT_KEYS = _aliases({"文件": ("file", "path"), "名称": ("title", "name")})
+
+
+class _Loader:
+    """Reads one site's content tree; holds only the config and the problem list."""
+
+    def __init__(self, config: SiteConfig, problems: Problems):
+        self.config = config
+        self.problems = problems
+        self.content = config.content_dir
+
+    # -- site and units -------------------------------------------------------------
+
+    def site(self) -> Site:
+        home = f"{self.config.column_root}/" if self.config.column_root else ""
+        if not self.content.is_dir():
+            self.problems.error(self.content, None, "找不到 content 文件夹")
+            return Site(units=[], home_url=home)
+        raw_units: list[tuple[Path, LineDict]] = []
+        for entry in sorted(self.content.iterdir()):
+            if _hidden(entry):
+                continue
+            if not entry.is_dir():
+                self.problems.warn(entry, None, "content/ 下只应存放机关文件夹，此文件不会发布")
+                continue
+            data = self._unit_yaml(entry)
+            if data is not None:
+                raw_units.append((entry, data))
+        requests = [
+            SlugRequest(d.name, self._slug_override(data, d / UNIT_FILE)) for d, data in raw_units
+        ]
+        slugs = self._slugs(requests, self.content)
+        units = [
+            self._unit(folder, data, f"{home}{slugs[folder.name]}/") for folder, data in raw_units
+        ]
+        self._check_parents(units)
+        units.sort(key=_unit_sort_key)
+        return Site(units=units, home_url=home)
+
+    def _unit_yaml(self, folder: Path) -> LineDict | None:
+        path = folder / UNIT_FILE
+        if not path.is_file():
+            self.problems.error(
+                path,
+                None,
+                f"机关文件夹“{folder.name}”缺少 {UNIT_FILE}（机关名称、统一社会信用代码、层级等）",
+            )
+            return None
+        raw = load_yaml_file(path, self.problems)
+        return normalise_keys(raw, UNIT_KEYS, path, self.problems) if raw is not None else None
+
+    def _unit(self, folder: Path, data: LineDict, url: str) -> Unit:
+        path = folder / UNIT_FILE
+        name = self._required_text(data, "名称", path) or folder.name
+        level = text_value(data.get("层级"))
+        if level not in standard.LEVELS:
+            shown = f"“{level}”" if level else "未填写"
+            self.problems.error(
+                path, data.line_of("层级"), f"层级{shown}，应为 {' / '.join(standard.LEVELS)} 之一"
+            )
+            level = standard.LEVEL_DEPARTMENT
+        unit = Unit(
+            key=folder.name,
+            source=path,
+            name=name,
+            code=self._required_text(data, "统一社会信用代码", path),
+            level=level,
+            slug=url.rstrip("/").rsplit("/", 1)[-1],
+            url=url,
+            parent_key=text_value(data.get("上级")),
+            order=self._int(data, "排序", path),
+            contact=self._contact(data.get("公开工作机构"), data.line_of("公开工作机构"), path),
+        )
+        unit.part_urls = {
+            part.name: f"{url}{part.slug}/" for part in (*standard.PARTS, standard.CATALOGUE)
+        }
+        self._unit_parts(folder, unit)
+        return unit
+
+    def _contact(self, raw: Any, line: int, path: Path) -> Contact:
+        if raw is None:
+            return Contact()
+        if not isinstance(raw, LineDict):
+            self.problems.error(path, line, "公开工作机构应为“键: 值”形式的映射")
+            return Contact()
+        data = normalise_keys(raw, CONTACT_KEYS, path, self.problems)
+        return Contact(
+            name=text_value(data.get("名称")),
+            address=text_value(data.get("办公地址")),
+            hours=text_value(data.get("办公时间")),
+            phone=text_value(data.get("联系电话")),
+            fax=text_value(data.get("传真号码")),
+            email=text_value(data.get("电子邮箱")),
+            postcode=text_value(data.get("邮政编码")),
+            website=text_value(data.get("网址")),
+        )
+
+    def _check_parents(self, units: list[Unit]) -> None:
+        keys = {unit.key for unit in units}
+        for unit in units:
+            if unit.parent_key and unit.parent_key not in keys:
+                self.problems.error(
+                    unit.source, None, f"上级“{unit.parent_key}”不是 content/ 下的机关文件夹名"
+                )
+
+    def _unit_parts(self, folder: Path, unit: Unit) -> None:
+        known = {
+            UNIT_FILE,
+            GUIDE_FILE,
+            standard.RULES.name,
+            standard.STATUTORY.name,
+            standard.REPORTS.name,
+        }
+        for entry in sorted(folder.iterdir()):
+            if _hidden(entry) or entry.name in known:
+                continue
+            if entry.suffix == ".md":
+                self.problems.error(
+                    entry,
+                    None,
+                    f"文档应放在“{standard.STATUTORY.name}/<栏目>/”文件夹中，或为“{GUIDE_FILE}”",
+                )
+            else:
+                self.problems.warn(
+                    entry, None, "不属于政府信息公开四个部分的文件或文件夹，不会发布"
+                )
+        if (folder / GUIDE_FILE).is_file():
+            unit.guide = self._guide(folder / GUIDE_FILE, unit)
+        unit.rules = self._rules(folder / standard.RULES.name, unit)
+        unit.categories = self._categories(folder / standard.STATUTORY.name, unit)
+        unit.reports = self._reports(folder / standard.REPORTS.name, unit)
+
+    # -- guide and rules --------------------------------------------------------------
+
+    def _guide(self, path: Path, unit: Unit) -> Guide | None:
+        source = load_markdown(path, self.problems)
+        if source is None:
+            return None
+        meta = normalise_keys(source.meta, GUIDE_KEYS, path, self.problems)
+        access = meta.get("获取方式")
+        proactive = on_request = ""
+        if isinstance(access, LineDict):
+            access = normalise_keys(access, ACCESS_KEYS, path, self.problems)
+            proactive = text_value(access.get("主动公开"))
+            on_request = text_value(access.get("依申请公开"))
+        elif access is not None:
+            on_request = text_value(access)
+        updated = meta.get("更新日期")
+        return Guide(
+            source=path,
+            title=text_value(meta.get("标题")) or f"{unit.name}{standard.GUIDE.name}",
+            url=unit.part_urls[standard.GUIDE.name],
+            updated=self._date(meta, "更新日期", path) if updated is not None else None,
+            classification=text_value(meta.get("信息分类")),
+            arrangement=text_value(meta.get("编排体系")),
+            access_proactive=proactive,
+            access_on_request=on_request,
+            body=source.body,
+            body_line=source.body_line,
+            meta_lines=dict(meta.lines),
+        )
+
+    def _rules(self, folder: Path, unit: Unit) -> list[Rule]:
+        sources = list(self._markdown_files(folder, "制度"))
+        metas = {}
+        for source in sources:
+            metas[source.path] = normalise_keys(source.meta, RULE_KEYS, source.path, self.problems)
+        requests = [
+            SlugRequest(s.path.stem, self._slug_override(metas[s.path], s.path)) for s in sources
+        ]
+        slugs = self._slugs(requests, folder)
+        base = unit.part_urls[standard.RULES.name]
+        rules = []
+        for source in sources:
+            meta = metas[source.path]
+            title = self._required_text(meta, "标题", source.path)
+            publish = self._date(meta, "发布日期", source.path, required=True)
+            written = self._date(meta, "成文日期", source.path) if "成文日期" in meta else None
+            if publish is None:
+                continue
+            rules.append(
+                Rule(
+                    source=source.path,
+                    title=title or source.path.stem,
+                    url=f"{base}{slugs[source.path.stem]}/",
+                    publish_date=publish,
+                    written_date=written,
+                    doc_no=text_value(meta.get("发文字号")),
+                    body=source.body,
+                    body_line=source.body_line,
+                )
+            )
+        rules.sort(key=lambda r: (-r.publish_date.toordinal(), r.title))
+        return rules
+
+    # -- 法定主动公开内容 ------------------------------------------------------------
+
+    def _categories(self, folder: Path, unit: Unit) -> list[Category]:
+        if not folder.is_dir():
+            return []
+        entries = []
+        for entry in sorted(folder.iterdir()):
+            if _hidden(entry):
+                continue
+            if entry.is_dir():
+                entries.append((entry, self._category_yaml(entry)))
+            elif entry.suffix == ".md":
+                self.problems.error(
+                    entry, None, "文档必须放在栏目文件夹中，如“法定主动公开内容/行政规范性文件/”"
+                )
+            else:
+                self.problems.warn(
+                    entry, None, "法定主动公开内容下只应有栏目文件夹，此文件不会发布"
+                )
+        requests = [
+            SlugRequest(d.name, self._slug_override(meta, d / CATEGORY_FILE)) for d, meta in entries
+        ]
+        slugs = self._slugs(requests, folder)
+        base = unit.part_urls[standard.STATUTORY.name]
+        categories = [
+            self._category(d, meta, f"{base}{slugs[d.name]}/", unit) for d, meta in entries
+        ]
+        categories.sort(key=lambda c: (c.order, standard.DEFAULT_ORDER.get(c.name, 999), c.name))
+        return categories
+
+    def _category_yaml(self, folder: Path) -> LineDict:
+        path = folder / CATEGORY_FILE
+        if not path.is_file():
+            return LineDict()
+        raw = load_yaml_file(path, self.problems)
+        return normalise_keys(raw, CATEGORY_KEYS, path, self.problems) if raw else LineDict()
+
+    def _category(self, folder: Path, meta: LineDict, url: str, unit: Unit) -> Category:
+        default = standard.DEFAULTS_BY_NAME.get(folder.name)
+        category = Category(
+            name=folder.name,
+            slug=url.rstrip("/").rsplit("/", 1)[-1],
+            url=url,
+            source=folder,
+            article=text_value(meta.get("条例条款")) or (default.article if default else ""),
+            description=text_value(meta.get("说明")),
+            order=self._int(meta, "排序", folder / CATEGORY_FILE),
+        )
+        category.documents = self._documents(folder, category, unit)
+        return category
+
+    def _documents(self, folder: Path, category: Category, unit: Unit) -> list[Document]:
+        sources = list(self._markdown_files(folder, "文档"))
+        metas = {
+            s.path: normalise_keys(s.meta, DOCUMENT_KEYS, s.path, self.problems) for s in sources
+        }
+        requests = [
+            SlugRequest(s.path.stem, self._slug_override(metas[s.path], s.path)) for s in sources
+        ]
+        slugs = self._slugs(requests, folder)
+        documents = []
+        for source in sources:
+            url = f"{category.url}{slugs[source.path.stem]}/"
+            document = self._document(source, metas[source.path], url, category, unit)
+            if document is not None:
+                documents.append(document)
+        documents.sort(key=_newest_first)
+        return documents
+
+    def _document(
+        self, source: MarkdownSource, meta: LineDict, url: str, category: Category, unit: Unit
+    ) -> Document | None:
+        path = source.path
+        title = self._required_text(meta, "标题", path)
+        written = self._date(meta, "成文日期", path, required=True)
+        published = self._date(meta, "发布日期", path, required=True)
+        if written is None or published is None or not title:
+            return None
+        validity = text_value(meta.get("有效性")) or "有效"
+        if validity not in standard.VALIDITY_VALUES:
+            self.problems.error(
+                path,
+                meta.line_of("有效性"),
+                f"有效性“{validity}”不正确，应为 {' / '.join(standard.VALIDITY_VALUES)} 之一",
+            )
+        genre = text_value(meta.get("文种")) or standard.GENRE_BY_CATEGORY.get(
+            category.name, standard.GENRE_OTHER
+        )
+        if genre not in standard.GENRES:
+            self.problems.error(
+                path,
+                meta.line_of("文种"),
+                f"文种“{genre}”不正确，应为 {' / '.join(standard.GENRES)} 之一",
+            )
+        return Document(
+            source=path,
+            unit_key=unit.key,
+            category=category.name,
+            title=title,
+            url=url,
+            written_date=written,
+            publish_date=published,
+            index_no=text_value(meta.get("索引号")),
+            subject=text_value(meta.get("主题分类")),
+            publisher=text_value(meta.get("发文机关")) or unit.name,
+            doc_no=text_value(meta.get("发文字号")),
+            validity=validity,
+            repeal_date=self._date(meta, "废止日期", path) if "废止日期" in meta else None,
+            repealed_by=text_value(meta.get("废止依据")),
+            summary=text_value(meta.get("内容概述")) or derive_summary(source.body),
+            keywords=self._text_list(meta, "关键词", path),
+            genre=genre,
+            attachments=self._attachments(meta, path, url),
+            interpretation_refs=self._refs(meta, "解读", path),
+            body=source.body,
+            body_line=source.body_line,
+            meta_lines=dict(meta.lines),
+        )
+
+    def _attachments(self, meta: LineDict, path: Path, page_url: str) -> list[Attachment]:
+        raw = meta.get("附件")
+        if raw is None:
+            return []
+        line = meta.line_of("附件")
+        items = raw if isinstance(raw, list) else [raw]
+        found: list[tuple[Path, str]] = []
+        for item in items:
+            resolved = self._attachment_item(item, line, path)
+            if resolved is not None:
+                found.append(resolved)
+        # Slugs come from the stem; the suffix is kept so that the type stays visible.
+        names, _ = assign_slugs(
+            SlugRequest(f.name, pinyin_initials(f.stem) or None) for f, _ in found
+        )
+        attachments = []
+        for file, title in found:
+            slug = names[file.name]
+            attachments.append(
+                Attachment(
+                    source=file,
+                    title=title or file.stem,
+                    url=f"{page_url}{slug}{file.suffix.lower()}",
+                    size=file.stat().st_size,
+                )
+            )
+        return attachments
+
+    def _attachment_item(self, item: Any, line: int, path: Path) -> tuple[Path, str] | None:
+        title = ""
+        if isinstance(item, LineDict):
+            line = item.line
+            data = normalise_keys(item, ATTACHMENT_KEYS, path, self.problems)
+            title = text_value(data.get("名称"))
+            item = data.get("文件")
+        target = text_value(item)
+        if not target:
+            self.problems.error(path, line, "附件缺少文件路径（文件: 相对路径）")
+            return None
+        file = (path.parent / target).resolve()
+        if not _inside(file, self.content.resolve()):
+            self.problems.error(path, line, f"附件“{target}”不在 content 文件夹内，不能发布")
+            return None
+        if not file.is_file():
+            self.problems.error(
+                path, line, f"附件文件“{target}”不存在（路径相对于本文档所在文件夹）"
+            )
+            return None
+        return file, title
+
+    # -- annual reports -------------------------------------------------------------
+
+    def _reports(self, folder: Path, unit: Unit) -> list[AnnualReport]:
+        if not folder.is_dir():
+            return []
+        reports = []
+        for entry in sorted(folder.iterdir()):
+            if _hidden(entry):
+                continue
+            match = REPORT_NAME.match(entry.name)
+            if not match or not entry.is_file():
+                self.problems.error(entry, None, "年度报告文件名应为“年份.yaml”，如 2024.yaml")
+                continue
+            report = self._report(entry, int(match.group(1)), unit)
+            if report is not None:
+                reports.append(report)
+        reports.sort(key=lambda r: -r.year)
+        return reports
+
+    def _report(self, path: Path, year: int, unit: Unit) -> AnnualReport | None:
+        data = load_yaml_file(path, self.problems)
+        if data is None:
+            return None
+        stated = data.get("年度")
+        if stated is not None and stated != year:
+            self.problems.error(
+                path, data.line_of("年度"), f"年度“{stated}”与文件名中的年份 {year} 不一致"
+            )
+        published = self._date(data, "发布日期", path) if "发布日期" in data else None
+        return AnnualReport(
+            source=path,
+            year=year,
+            title=text_value(data.get("标题")) or f"{unit.name}{year}年{standard.REPORTS.name}",
+            url=f"{unit.part_urls[standard.REPORTS.name]}{year}/",
+            publish_date=published,
+            data=data,
+        )
+
+    # -- helpers --------------------------------------------------------------------
+
+    def _markdown_files(self, folder: Path, what: str) -> Iterable[MarkdownSource]:
+        if not folder.is_dir():
+            return
+        for entry in sorted(folder.iterdir()):
+            if _hidden(entry) or entry.name == CATEGORY_FILE:
+                continue
+            if entry.is_dir():
+                if any(entry.rglob("*.md")):
+                    self.problems.error(
+                        entry, None, f"不支持多级栏目：{what}应直接放在“{folder.name}”文件夹中"
+                    )
+                continue
+            if entry.suffix != ".md":
+                continue
+            source = load_markdown(entry, self.problems)
+            if source is not None:
+                yield source
+
+    def _slugs(self, requests: list[SlugRequest], folder: Path) -> dict[str, str]:
+        slugs, collisions = assign_slugs(requests)
+        for collision in collisions:
+            self._report_collision(collision, folder)
+        return slugs
+
+    def _report_collision(self, collision: SlugCollision, folder: Path) -> None:
+        winner = f"“{collision.winner}”" if collision.winner else "站点保留名称"
+        self.problems.warn(
+            folder / collision.loser,
+            None,
+            f"“{collision.loser}”生成的网址“{collision.wanted}”已被{winner}使用，"
+            f"已改用“{collision.assigned}”；如需固定网址，请在其中一方写 slug",
+        )
+
+    def _slug_override(self, meta: LineDict | None, path: Path) -> str | None:
+        if not meta or "slug" not in meta:
+            return None
+        slug = text_value(meta.get("slug"))
+        if VALID_SLUG.match(slug):
+            return slug
+        self.problems.error(
+            path, meta.line_of("slug"), f"slug“{slug}”只能包含小写字母、数字和连字符"
+        )
+        return None
+
+    def _required_text(self, data: LineDict, key: str, path: Path) -> str:
+        value = text_value(data.get(key))
+        if not value:
+            self.problems.error(path, data.line_of(key) if key in data else None, f"缺少{key}")
+        return value
+
+    def _date(self, data: LineDict, key: str, path: Path, required: bool = False):
+        if key not in data or data.get(key) in (None, ""):
+            if required:
+                self.problems.error(path, data.line_of(key) if key in data else None, f"缺少{key}")
+            return None
+        return parse_date(data[key], path, data.line_of(key), self.problems, key)
+
+    def _int(self, data: LineDict, key: str, path: Path) -> int:
+        value = data.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problems.error(path, data.line_of(key), f"{key}应为整数")
+            return 0
+        return value
+
+    def _text_list(self, data: LineDict, key: str, path: Path) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [text_value(v) for v in value if text_value(v)]
+        return [part for part in re.split(r"[,，、;；\s]+", text_value(value)) if part]
+
+    def _refs(self, data: LineDict, key: str, path: Path) -> list[tuple[str, int]]:
+        value = data.get(key)
+        if value is None:
+            return []
+        items = value if isinstance(value, list) else [value]
+        return [(text_value(item), data.line_of(key)) for item in items if text_value(item)]
+
+
+def load_site(config: SiteConfig, problems: Problems) -> Site:
+    """Read ``content/`` into a :class:`Site`; problems go to ``problems``."""
+    return _Loader(config, problems).site()
+
+
+def derive_summary(body: str, limit: int = 120) -> str:
+    """内容概述 for the catalogue when the editor gave none: the body's first prose."""
+    for block in re.split(r"\n\s*\n", body):
+        text = block.strip()
+        if not text or text.startswith(("#", "|", "```", "<", "![")):
+            continue
+        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"[*_`>#]|\[\^[^\]]*\]", "", text)
+        text = re.sub(r"\s+", "", text)
+        return text if len(text) <= limit else text[:limit] + "……"
+    return ""
+
+
+def _hidden(path: Path) -> bool:
+    return path.name.startswith((".", "~")) or path.name.endswith(("~", ".swp", ".tmp"))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _newest_first(doc: Document) -> tuple:
+    return (-doc.publish_date.toordinal(), -doc.written_date.toordinal(), doc.index_no, doc.title)
+
+
+def _unit_sort_key(unit: Unit) -> tuple:
+    return (standard.LEVELS.index(unit.level), unit.order, unit.name)

@@ -1,0 +1,50 @@
+"""Cross references between pages: 解读 ↔ 文件, and source path → page URL.
+
+Runs after ``content`` has assigned every URL; fills in ``Document.interpretations`` and
+``Document.interprets`` so that both pages of a pair link to each other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.errors import Problems
+from generator.model import Link, Site
+
+_EXTERNAL = ("http://", "https://")
+
+
+def page_index(site: Site) -> dict[Path, str]:
+    """Every Markdown source that became a page, by resolved path, with its URL."""
+    pages: dict[Path, str] = {}
+    for unit in site.units:
+        if unit.guide:
+            pages[unit.guide.source.resolve()] = unit.guide.url
+        for rule in unit.rules:
+            pages[rule.source.resolve()] = rule.url
+        for document in unit.documents:
+            pages[document.source.resolve()] = document.url
+    return pages
+
+
+def link_interpretations(site: Site, problems: Problems) -> None:
+    """Resolve each document's 解读 references and link the pair both ways."""
+    by_source = {doc.source.resolve(): doc for doc in site.documents}
+    for document in site.documents:
+        for raw, line in document.interpretation_refs:
+            if raw.startswith(_EXTERNAL):
+                document.interpretations.append(Link("政策解读", raw, external=True))
+                continue
+            target = by_source.get((document.source.parent / raw).resolve())
+            if target is None:
+                problems.error(
+                    document.source,
+                    line,
+                    f"解读“{raw}”找不到对应的文档（路径相对于本文档所在文件夹，应指向某栏目中的 .md 文件）",
+                )
+                continue
+            if target is document:
+                problems.error(document.source, line, "解读不能指向文档本身")
+                continue
+            document.interpretations.append(Link(target.title, target.url))
+            target.interprets.append(Link(document.title, document.url))

@@ -1,0 +1,172 @@
+"""Markdown to safe HTML, with links to source files turned into page links.
+
+Editors link to other documents by their source path (``../政策解读/某解读.md``) and to
+files beside the document (images, spreadsheets); this module rewrites those links to the
+pages and copied files of the built site. Raw HTML is sanitised with nh3 (the ammonia
+library) unless the site opts out, so content can never inject script into a page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+from generator.slugs import pinyin_initials, short_hash
+from generator.urls import relative
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "div", "span", "sup", "sub", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "caption", "hr", "img", "figure", "figcaption", "del", "ins", "dl", "dt", "dd",
+    "pre", "code", "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "ol", "ul", "li",
+    "blockquote", "strong", "em", "abbr",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "td": {"colspan", "rowspan", "style"},
+    "ol": {"start"},
+}
+
+
+@dataclass
+class Rendered:
+    """The HTML of a body and what it needs from outside: files to copy, links that failed."""
+
+    html: str
+    assets: list[tuple[Path, str]] = field(default_factory=list)  # (source file, site URL)
+    broken_links: list[str] = field(default_factory=list)
+
+
+class MarkupRenderer:
+    """One reusable Markdown instance (``reset()`` between documents: it is costly to build)."""
+
+    def __init__(
+        self,
+        pages: Mapping[Path, str],
+        content_root: Path,
+        *,
+        pretty_urls: bool = False,
+        allow_raw_html: bool = False,
+    ):
+        self.pages = pages
+        self.content_root = content_root.resolve()
+        self.pretty_urls = pretty_urls
+        self.allow_raw_html = allow_raw_html
+        self._current: _Context | None = None
+        self._md = markdown.Markdown(
+            extensions=[
+                "tables",
+                "footnotes",
+                "sane_lists",
+                "fenced_code",
+                "toc",
+                _LinkExtension(self),
+            ],
+            extension_configs={
+                "toc": {"slugify": slugify_unicode},
+                "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处引用"},
+            },
+            output_format="html",
+        )
+
+    def render(self, text: str, source: Path, page_url: str) -> Rendered:
+        """Render ``text`` (the body of ``source``) for the page at ``page_url``."""
+        self._current = _Context(source.resolve().parent, page_url, Rendered(""))
+        self._md.reset()
+        html = self._md.convert(text)
+        result = self._current.result
+        self._current = None
+        result.html = html if self.allow_raw_html else sanitise(html)
+        return result
+
+    def rewrite(self, href: str) -> str:
+        """Map one link of the current body to its place in the built site."""
+        context = self._current
+        if context is None or not href or href.startswith(("#", "/", "//")) or _SCHEME.match(href):
+            return href
+        parts = urlsplit(href)
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        target = (context.folder / unquote(parts.path)).resolve()
+        url = self.pages.get(target)
+        if url is None:
+            url = self._asset(target, context)
+        if url is None:
+            context.result.broken_links.append(href)
+            return href
+        return relative(context.page_url, url, self.pretty_urls) + fragment
+
+    def _asset(self, target: Path, context: _Context) -> str | None:
+        if not target.is_file() or target.suffix == ".md":
+            return None
+        try:
+            target.relative_to(self.content_root)
+        except ValueError:
+            return None  # never publish a file from outside content/
+        name = (pinyin_initials(target.stem) or short_hash(target.name)) + target.suffix.lower()
+        url = posixpath.join(context.page_url, name)
+        context.result.assets.append((target, url))
+        return url
+
+
+@dataclass
+class _Context:
+    folder: Path
+    page_url: str
+    result: Rendered
+
+
+class _LinkTreeprocessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, renderer: MarkupRenderer):
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None:
+                    element.set(attribute, self.renderer.rewrite(value))
+        # Wide tables scroll inside their own box on a phone instead of the whole page.
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    wrapper = etree.Element("div", {"class": "table-wrap"})
+                    parent.remove(child)
+                    wrapper.append(child)
+                    parent.insert(index, wrapper)
+
+
+class _LinkExtension(Extension):
+    def __init__(self, renderer: MarkupRenderer):
+        super().__init__()
+        self.renderer = renderer
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_LinkTreeprocessor(md, self.renderer), "zfxxgk_links", 1)
+
+
+def sanitise(html: str) -> str:
+    """Strip script, event handlers and unknown tags from rendered HTML."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel=None,
+        filter_style_properties={"text-align"},
+    )

@@ -1,0 +1,477 @@
+"""Render the model with the theme's Jinja2 templates into output files.
+
+Yields :class:`OutputFile` objects one at a time, so that a large site is streamed to disk
+instead of held in memory. Templates are looked up in the site's ``themes/<theme>/`` first
+and in the default theme second, so a site overrides only what it changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from generator import standard
+from generator.config import SiteConfig
+from generator.links import page_index
+from generator.markup import MarkupRenderer
+from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
+from generator.urls import absolute, relative
+
+ASSETS = "assets/"
+CATALOGUE_FIELDS = (
+    ("索引号", "index_no"),
+    ("名称", "title"),
+    ("内容概述", "summary"),
+    ("生成日期", "written_date"),
+    ("发文机关", "publisher"),
+    ("发文字号", "doc_no"),
+    ("发布日期", "publish_date"),
+    ("有效性", "validity"),
+    ("主题分类", "subject"),
+    ("栏目", "category"),
+)
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the built site: bytes to write, or a source file to copy."""
+
+    path: str  # relative to output/, POSIX separators
+    data: bytes | None = None
+    source: Path | None = None
+
+
+@dataclass(frozen=True)
+class Crumb:
+    title: str
+    url: str
+
+
+def default_theme_dir() -> Path:
+    """The default theme: packaged in a wheel, or at the repository root in a checkout."""
+    package = Path(__file__).resolve().parent
+    packaged = package / "_default_theme"
+    return packaged if packaged.is_dir() else package.parent / "themes" / "default"
+
+
+def theme_dirs(config: SiteConfig) -> list[Path]:
+    """Theme folders in lookup order: the site's chosen theme, then the default."""
+    dirs = []
+    chosen = config.themes_dir / config.theme
+    if chosen.is_dir():
+        dirs.append(chosen)
+    default = default_theme_dir()
+    if default.resolve() not in [d.resolve() for d in dirs]:
+        dirs.append(default)
+    return dirs
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(config)]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,  # everything from content is escaped unless marked safe
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cn_date"] = cn_date
+    env.filters["filesize"] = filesize
+    return env
+
+
+def cn_date(value: dt.date | None) -> str:
+    """2025-03-05 → 2025年03月05日, as disclosure pages show dates (rules.md §4)."""
+    return f"{value.year}年{value.month:02d}月{value.day:02d}日" if value else ""
+
+
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+class SiteRenderer:
+    """Renders every page of one site; one instance per build."""
+
+    def __init__(self, site: Site, config: SiteConfig):
+        self.site = site
+        self.config = config
+        self.env = make_environment(config)
+        self.markup = MarkupRenderer(
+            page_index(site),
+            config.content_dir,
+            pretty_urls=config.pretty_urls,
+            allow_raw_html=config.allow_raw_html,
+        )
+        self.broken_links: list[tuple[Path, str]] = []
+        self.units_by_key = {unit.key: unit for unit in site.units}
+
+    # -- the whole site -------------------------------------------------------------
+
+    def files(self) -> Iterator[OutputFile]:
+        yield from self.static_files()
+        yield self.page("home.html", self.site.home_url, "政府信息公开", [], standard.COLUMN_NAME)
+        if self.site.home_url:
+            yield self.page(
+                "redirect.html",
+                "",
+                "政府信息公开",
+                [],
+                standard.COLUMN_NAME,
+                target=self.site.home_url,
+            )
+        yield self.not_found_page()
+        for unit in self.site.units:
+            yield from self.unit_files(unit)
+
+    def static_files(self) -> Iterator[OutputFile]:
+        seen: set[str] = set()
+        for theme in theme_dirs(self.config):
+            static = theme / "static"
+            if not static.is_dir():
+                continue
+            for file in sorted(static.rglob("*")):
+                relative_path = file.relative_to(static).as_posix()
+                if file.is_file() and relative_path not in seen:
+                    seen.add(relative_path)
+                    yield OutputFile(ASSETS + relative_path, source=file)
+
+    def unit_files(self, unit: Unit) -> Iterator[OutputFile]:
+        base = [Crumb("政府信息公开", self.site.home_url), Crumb(unit.name, unit.url)]
+        yield self.page(
+            "unit.html",
+            unit.url,
+            f"{unit.name}政府信息公开",
+            base[:1],
+            standard.COLUMN_NAME,
+            unit=unit,
+        )
+        yield from self.guide_pages(unit, base)
+        yield from self.rule_pages(unit, base)
+        yield from self.statutory_pages(unit, base)
+        yield from self.catalogue_files(unit, base)
+        yield from self.report_pages(unit, base)
+
+    # -- pages of a unit ----------------------------------------------------------------
+
+    def guide_pages(self, unit: Unit, base: list[Crumb]) -> Iterator[OutputFile]:
+        url = unit.part_urls[standard.GUIDE.name]
+        guide = unit.guide
+        body, assets = self.body(guide.body, guide.source, url) if guide else ("", [])
+        title = guide.title if guide else f"{unit.name}{standard.GUIDE.name}"
+        yield from assets
+        yield self.page(
+            "guide.html",
+            url,
+            title,
+            base,
+            standard.GUIDE.name,
+            unit=unit,
+            guide=guide,
+            body=body,
+            column_type=standard.GUIDE.column_type,
+        )
+
+    def rule_pages(self, unit: Unit, base: list[Crumb]) -> Iterator[OutputFile]:
+        url = unit.part_urls[standard.RULES.name]
+        yield self.page(
+            "rules.html",
+            url,
+            standard.RULES.name,
+            base,
+            standard.RULES.name,
+            unit=unit,
+            column_type=standard.RULES.column_type,
+        )
+        crumbs = [*base, Crumb(standard.RULES.name, url)]
+        for rule in unit.rules:
+            yield from self.rule_page(unit, rule, crumbs)
+
+    def rule_page(self, unit: Unit, rule: Rule, crumbs: list[Crumb]) -> Iterator[OutputFile]:
+        body, assets = self.body(rule.body, rule.source, rule.url)
+        yield from assets
+        yield self.page(
+            "rule.html",
+            rule.url,
+            rule.title,
+            crumbs,
+            standard.RULES.name,
+            unit=unit,
+            rule=rule,
+            body=body,
+            column_type=standard.RULES.column_type,
+            article=self.article_meta(rule.title, rule.publish_date, unit),
+        )
+
+    def statutory_pages(self, unit: Unit, base: list[Crumb]) -> Iterator[OutputFile]:
+        url = unit.part_urls[standard.STATUTORY.name]
+        yield self.page(
+            "statutory.html",
+            url,
+            standard.STATUTORY.name,
+            base,
+            standard.STATUTORY.name,
+            unit=unit,
+            column_type=standard.STATUTORY.column_type,
+        )
+        crumbs = [*base, Crumb(standard.STATUTORY.name, url)]
+        for category in unit.categories:
+            yield from self.category_pages(unit, category, crumbs)
+
+    def category_pages(
+        self, unit: Unit, category: Category, crumbs: list[Crumb]
+    ) -> Iterator[OutputFile]:
+        for number, page_url, docs, pager in self.paginate(category.url, category.documents):
+            title = category.name if number == 1 else f"{category.name}（第{number}页）"
+            yield self.page(
+                "category.html",
+                page_url,
+                title,
+                crumbs,
+                category.name,
+                unit=unit,
+                category=category,
+                documents=docs,
+                pager=pager,
+                column_type=standard.STATUTORY.column_type,
+            )
+        doc_crumbs = [*crumbs, Crumb(category.name, category.url)]
+        for document in category.documents:
+            yield from self.document_files(unit, category, document, doc_crumbs)
+
+    def document_files(
+        self, unit: Unit, category: Category, document: Document, crumbs: list[Crumb]
+    ) -> Iterator[OutputFile]:
+        body, assets = self.body(document.body, document.source, document.url)
+        yield from assets
+        yield self.page(
+            "document.html",
+            document.url,
+            document.title,
+            crumbs,
+            category.name,
+            unit=unit,
+            category=category,
+            document=document,
+            body=body,
+            column_type=standard.STATUTORY.column_type,
+            article=self.article_meta(
+                document.title, document.publish_date, unit, document.summary, document.keywords
+            ),
+        )
+        for attachment in document.attachments:
+            yield OutputFile(attachment.url, source=attachment.source)
+
+    def catalogue_files(self, unit: Unit, base: list[Crumb]) -> Iterator[OutputFile]:
+        url = unit.part_urls[standard.CATALOGUE.name]
+        documents = sorted(unit.documents, key=lambda d: (-d.publish_date.toordinal(), d.index_no))
+        for number, page_url, docs, pager in self.paginate(url, documents):
+            title = (
+                standard.CATALOGUE.name
+                if number == 1
+                else f"{standard.CATALOGUE.name}（第{number}页）"
+            )
+            yield self.page(
+                "catalogue.html",
+                page_url,
+                title,
+                base,
+                standard.CATALOGUE.name,
+                unit=unit,
+                documents=docs,
+                pager=pager,
+                column_type=standard.CATALOGUE.column_type,
+                json_url=url + "catalogue.json",
+                csv_url=url + "catalogue.csv",
+            )
+        rows = [self.catalogue_row(doc) for doc in documents]
+        yield OutputFile(url + "catalogue.json", data=catalogue_json(unit, rows))
+        yield OutputFile(url + "catalogue.csv", data=catalogue_csv(rows))
+
+    def report_pages(self, unit: Unit, base: list[Crumb]) -> Iterator[OutputFile]:
+        url = unit.part_urls[standard.REPORTS.name]
+        yield self.page(
+            "reports.html",
+            url,
+            standard.REPORTS.name,
+            base,
+            standard.REPORTS.name,
+            unit=unit,
+            column_type=standard.REPORTS.column_type,
+        )
+        crumbs = [*base, Crumb(standard.REPORTS.name, url)]
+        for report in unit.reports:
+            yield from self.report_page(unit, report, crumbs)
+
+    def report_page(
+        self, unit: Unit, report: AnnualReport, crumbs: list[Crumb]
+    ) -> Iterator[OutputFile]:
+        prose = {}
+        for section in ("一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
+            text = report.data.get(section)
+            prose[section], assets = (
+                self.body(str(text), report.source, report.url) if text else ("", [])
+            )
+            yield from assets
+        yield self.page(
+            "report.html",
+            report.url,
+            report.title,
+            crumbs,
+            standard.REPORTS.name,
+            unit=unit,
+            report=report,
+            prose=prose,
+            column_type=standard.REPORTS.column_type,
+            article=self.article_meta(report.title, report.publish_date, unit),
+        )
+
+    def not_found_page(self) -> OutputFile:
+        # Served for any missing path, so its links cannot be relative: use base_url.
+        html = self.env.get_template("404.html").render(
+            self.context("", "页面未找到", [], standard.COLUMN_NAME, absolute_links=True)
+        )
+        return OutputFile("404.html", data=html.encode("utf-8"))
+
+    # -- shared helpers ---------------------------------------------------------------
+
+    def page(
+        self,
+        template: str,
+        url: str,
+        title: str,
+        crumbs: Sequence[Crumb],
+        column: str,
+        **extra: Any,
+    ) -> OutputFile:
+        html = self.env.get_template(template).render(
+            self.context(url, title, crumbs, column, **extra)
+        )
+        return OutputFile(url + "index.html", data=html.encode("utf-8"))
+
+    def context(
+        self,
+        url: str,
+        title: str,
+        crumbs: Sequence[Crumb],
+        column: str,
+        absolute_links: bool = False,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        config = self.config
+
+        def rel(target: str) -> str:
+            if absolute_links:
+                return absolute(config.base_url, target)
+            return relative(url, target, config.pretty_urls)
+
+        extra.setdefault("column_type", "政府信息公开")
+        extra.setdefault("article", None)
+        extra.setdefault("unit", None)
+        return {
+            "config": config,
+            "site": self.site,
+            "standard": standard,
+            "page_url": url,
+            "title": title,
+            "crumbs": list(crumbs),
+            "column_name": column,
+            "rel": rel,
+            "canonical": absolute(config.base_url, url)
+            if config.base_url.startswith("http")
+            else "",
+            "report_error_url": self.report_error_url(url),
+            "parent_unit": self.units_by_key.get(extra["unit"].parent_key)
+            if extra["unit"]
+            else None,
+            **extra,
+        }
+
+    def report_error_url(self, url: str) -> str:
+        """我为政府网站找错: the national error-report form, with this page's address."""
+        code = self.config.footer.site_code
+        if not code:
+            return ""
+        page = absolute(self.config.base_url, url)
+        return (
+            "https://zfwzgl.www.gov.cn/exposure/jiucuo.html"
+            f"?site_code={quote(code)}&url={quote(page, safe='')}"
+        )
+
+    def article_meta(
+        self,
+        title: str,
+        date: dt.date | None,
+        unit: Unit,
+        description: str = "",
+        keywords: Sequence[str] = (),
+    ) -> dict[str, str]:
+        """Content-page <meta> tags of the 政府网站网页设计规范 (rules.md §5)."""
+        return {
+            "ArticleTitle": title,
+            "PubDate": f"{date.isoformat()} 00:00" if date else "",
+            "ContentSource": unit.name,
+            "Description": description,
+            "Keywords": ",".join(keywords),
+        }
+
+    def body(
+        self, text: str, source: Path, url: str
+    ) -> tuple[jinja2.filters.Markup, list[OutputFile]]:
+        """A Markdown body as safe HTML, and the files beside it that it links to."""
+        rendered = self.markup.render(text, source, url)
+        self.broken_links.extend((source, href) for href in rendered.broken_links)
+        assets = [OutputFile(asset_url, source=file) for file, asset_url in rendered.assets]
+        return jinja2.filters.Markup(rendered.html), assets
+
+    def paginate(
+        self, url: str, items: Sequence[Document]
+    ) -> Iterator[tuple[int, str, Sequence[Document], dict]]:
+        size = self.config.page_size
+        count = max(1, -(-len(items) // size))
+        for number in range(1, count + 1):
+            page_url = url if number == 1 else f"{url}page/{number}/"
+            pager = {
+                "number": number,
+                "count": count,
+                "total": len(items),
+                "pages": [(n, url if n == 1 else f"{url}page/{n}/") for n in range(1, count + 1)],
+            }
+            yield number, page_url, items[(number - 1) * size : number * size], pager
+
+    def catalogue_row(self, doc: Document) -> dict[str, str]:
+        row = {}
+        for label, attribute in CATALOGUE_FIELDS:
+            value = getattr(doc, attribute)
+            row[label] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        row["网址"] = absolute(self.config.base_url, doc.url)
+        return row
+
+
+def catalogue_json(unit: Unit, rows: list[dict[str, str]]) -> bytes:
+    data = {"机关": unit.name, "统一社会信用代码": unit.code, "条目数": len(rows), "目录": rows}
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def catalogue_csv(rows: list[dict[str, str]]) -> bytes:
+    """UTF-8 with BOM, so that Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    fields = [label for label, _ in CATALOGUE_FIELDS] + ["网址"]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")

@@ -1,0 +1,231 @@
+"""Reading an editor's files: YAML with line numbers, Markdown front matter, dates.
+
+Every reader reports into a :class:`~generator.errors.Problems` list and returns ``None``
+for a file it cannot use, so one bad file never hides the problems in the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Problems
+
+FRONT_MATTER_FENCE = "---"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class LineDict(dict):
+    """A mapping from YAML that remembers the line of each key (1-based, file-relative)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[Any, int] = {}
+        self.line = 0
+
+    def line_of(self, key: Any) -> int:
+        return self.lines.get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that builds LineDicts, rejects duplicate keys, and keeps bad dates as text."""
+
+    line_offset = 0
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1 + loader.line_offset
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool, dt.date)) and key is not None:
+            raise yaml.constructor.ConstructorError(None, None, "键必须是文字", key_node.start_mark)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"键“{key}”重复出现", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = key_node.start_mark.line + 1 + loader.line_offset
+    return mapping
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # An impossible date such as 2024-02-30 would raise a bare ValueError inside PyYAML;
+    # keep the text so that parse_date() reports it with its line.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """Read a UTF-8 text file; a missing or undecodable file is reported, not raised."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.error(path, None, "文件不存在")
+        return None
+    except OSError as exc:
+        problems.error(path, None, f"无法读取文件：{exc.strerror or exc}")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.error(path, line, "文件不是 UTF-8 编码，请用 UTF-8 编码另存后重试")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) -> Any:
+    """Parse YAML text; on a syntax error report the line and return None."""
+    loader = _Loader(text)
+    loader.line_offset = line_offset
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problems.error(path, line, f"YAML 格式有误：{_yaml_reason(exc)}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(path, None, f"YAML 格式有误：{exc}")
+        return None
+    finally:
+        loader.dispose()
+
+
+def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
+    reason = exc.problem or exc.context or "无法解析"
+    hints = {
+        "mapping values are not allowed here": "此处不能出现冒号“:”，含冒号的值请用引号括起来",
+        "could not find expected ':'": "缺少冒号“:”",
+        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
+        "found undefined alias": "引用了未定义的别名",
+    }
+    for english, chinese in hints.items():
+        if reason.startswith(english):
+            return chinese
+    if "expected <block end>" in reason or "did not find expected" in reason:
+        return "缩进不一致或缺少引号"
+    return reason
+
+
+def load_yaml_file(path: Path, problems: Problems) -> LineDict | None:
+    """Load a YAML file that must hold a mapping (like _unit.yaml)."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    data = parse_yaml(text, path, problems)
+    if data is None and not text.strip():
+        problems.error(path, 1, "文件为空")
+        return None
+    if data is None:
+        return None
+    if not isinstance(data, LineDict):
+        problems.error(path, 1, "内容应为“键: 值”形式的映射")
+        return None
+    return data
+
+
+@dataclass
+class MarkdownSource:
+    """A Markdown file split into its front matter (头信息) and body (正文)."""
+
+    path: Path
+    meta: LineDict
+    body: str
+    body_line: int  # line of the file where the body starts
+
+
+def load_markdown(path: Path, problems: Problems) -> MarkdownSource | None:
+    """Read a Markdown file with optional ``---`` fenced YAML front matter."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        return MarkdownSource(path, LineDict(), text, 1)
+    for index in range(1, len(lines)):
+        if lines[index].strip() in (FRONT_MATTER_FENCE, "..."):
+            break
+    else:
+        problems.error(path, 1, "头信息缺少结束行“---”")
+        return None
+    meta_text = "\n".join(lines[1:index])
+    meta = parse_yaml(meta_text, path, problems, line_offset=1) if meta_text.strip() else None
+    if meta is None and meta_text.strip():
+        return None
+    if meta is None:
+        meta = LineDict()
+    if not isinstance(meta, LineDict):
+        problems.error(path, 2, "头信息应为“键: 值”形式的映射")
+        return None
+    body = "\n".join(lines[index + 1 :])
+    return MarkdownSource(path, meta, body, index + 2)
+
+
+def normalise_keys(
+    data: LineDict, aliases: Mapping[str, str], path: Path, problems: Problems
+) -> LineDict:
+    """Map Chinese keys and English aliases onto canonical names; report unknown keys.
+
+    ``aliases`` maps every accepted spelling to its canonical key.
+    """
+    result = LineDict()
+    result.line = data.line
+    for key, value in data.items():
+        line = data.line_of(key)
+        canonical = aliases.get(str(key).strip())
+        if canonical is None:
+            problems.error(path, line, f"未知的键“{key}”{_suggest(str(key), aliases)}")
+            continue
+        if canonical in result:
+            problems.error(path, line, f"“{key}”与前面的键含义相同，重复填写")
+            continue
+        result[canonical] = value
+        result.lines[canonical] = line
+    return result
+
+
+def _suggest(key: str, aliases: Mapping[str, str]) -> str:
+    close = difflib.get_close_matches(key, list(aliases), n=1, cutoff=0.5)
+    return f"，是否应为“{close[0]}”？" if close else ""
+
+
+def parse_date(value: Any, path: Path, line: int, problems: Problems, label: str) -> dt.date | None:
+    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string; report anything else."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if ISO_DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            problems.error(path, line, f"{label}“{text}”不是实际存在的日期")
+            return None
+    problems.error(path, line, f"{label}“{text}”格式有误，应写成 YYYY-MM-DD，如 2025-03-05")
+    return None
+
+
+def text_value(value: Any) -> str:
+    """A scalar from YAML as text (numbers such as 邮政编码 arrive as int)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
