@@ -138,9 +138,9 @@ class _Loader:
             if not entry.is_dir():
                 self.problems.warn(entry, None, "content/ 下只应存放机关文件夹，此文件不会发布")
                 continue
-            data = self._unit_yaml(entry)
-            if data is not None:
-                raw_units.append((entry, data))
+            # A unit whose _unit.yaml is broken is still read, so that the problems in
+            # its documents are reported in the same run.
+            raw_units.append((entry, self._unit_yaml(entry)))
         requests = [
             SlugRequest(d.name, self._slug_override(data, d / UNIT_FILE)) for d, data in raw_units
         ]
@@ -164,21 +164,26 @@ class _Loader:
         raw = load_yaml_file(path, self.problems)
         return normalise_keys(raw, UNIT_KEYS, path, self.problems) if raw is not None else None
 
-    def _unit(self, folder: Path, data: LineDict, url: str) -> Unit:
+    def _unit(self, folder: Path, data: LineDict | None, url: str) -> Unit:
         path = folder / UNIT_FILE
-        name = self._required_text(data, "名称", path) or folder.name
+        readable = data is not None
+        data = data if readable else LineDict()
+        name = (self._required_text(data, "名称", path) if readable else "") or folder.name
         level = text_value(data.get("层级"))
         if level not in standard.LEVELS:
-            shown = f"“{level}”" if level else "未填写"
-            self.problems.error(
-                path, data.line_of("层级"), f"层级{shown}，应为 {' / '.join(standard.LEVELS)} 之一"
-            )
+            if readable:
+                shown = f"“{level}”" if level else "未填写"
+                self.problems.error(
+                    path,
+                    data.line_of("层级"),
+                    f"层级{shown}，应为 {' / '.join(standard.LEVELS)} 之一",
+                )
             level = standard.LEVEL_DEPARTMENT
         unit = Unit(
             key=folder.name,
             source=path,
             name=name,
-            code=self._required_text(data, "统一社会信用代码", path),
+            code=self._required_text(data, "统一社会信用代码", path) if readable else "",
             level=level,
             slug=url.rstrip("/").rsplit("/", 1)[-1],
             url=url,
@@ -608,6 +613,7 @@ def derive_summary(body: str, limit: int = 120) -> str:
         text = block.strip()
         if not text or text.startswith(("#", "|", "```", "<", "![")):
             continue
+        text = re.sub(r"<[^>]*>", "", text)
         text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
         text = re.sub(r"[*_`>#]|\[\^[^\]]*\]", "", text)
         text = re.sub(r"\s+", "", text)

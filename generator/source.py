@@ -107,20 +107,27 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
         loader.dispose()
 
 
+_YAML_HINTS = (
+    ("mapping values are not allowed here", "此处不能出现冒号“:”，含冒号的值请用引号括起来"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("found character '\\t' that cannot start any token", "不能用 Tab 缩进，请改用空格"),
+    ("found character", "含有不能作为开头的字符（如 @、`、%），请用引号把整个值括起来"),
+    ("found undefined alias", "引用了未定义的别名（* 开头的值请用引号括起来）"),
+    ("expected ',' or ']'", "方括号“[ ]”未闭合或缺少逗号"),
+    ("expected ',' or '}'", "花括号“{ }”未闭合或缺少逗号"),
+    ("found unexpected end of stream", "引号未闭合"),
+    ("while scanning a quoted scalar", "引号未闭合"),
+    ("expected <block end>", "缩进不一致或缺少引号"),
+    ("did not find expected", "缩进不一致或缺少引号"),
+)
+
+
 def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
-    reason = exc.problem or exc.context or "无法解析"
-    hints = {
-        "mapping values are not allowed here": "此处不能出现冒号“:”，含冒号的值请用引号括起来",
-        "could not find expected ':'": "缺少冒号“:”",
-        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
-        "found undefined alias": "引用了未定义的别名",
-    }
-    for english, chinese in hints.items():
-        if reason.startswith(english):
+    reasons = [exc.problem or "", exc.context or ""]
+    for english, chinese in _YAML_HINTS:
+        if any(reason.startswith(english) for reason in reasons):
             return chinese
-    if "expected <block end>" in reason or "did not find expected" in reason:
-        return "缩进不一致或缺少引号"
-    return reason
+    return f"无法解析（{exc.problem or exc.context}）"
 
 
 def load_yaml_file(path: Path, problems: Problems) -> LineDict | None:

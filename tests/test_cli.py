@@ -1,0 +1,78 @@
+"""The command line: exit codes, Chinese messages with file:line, never a traceback."""
+
+import subprocess
+import sys
+
+from conftest import document
+
+from generator.cli import main
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_build_prints_summary_and_exits_zero(small_site, capsys):
+    assert main(["-C", str(small_site.root), "build"]) == 0
+    out = capsys.readouterr().out
+    assert "已生成 1 个机关、3 篇文档" in out
+
+
+def test_content_errors_exit_one_with_file_and_line_and_no_traceback(small_site):
+    small_site.doc(
+        "行政规范性文件", "坏日期", document(written="2025-13-01", index_no="Z/2025-00001")
+    )
+    small_site.write("content/测试县人民政府/_unit.yaml", "名称: [未闭合\n")
+    result = run("build", cwd=small_site.root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "content/测试县人民政府/法定主动公开内容/行政规范性文件/坏日期.md:5: 错误：成文日期“2025-13-01”"
+        in result.stderr
+    )
+    assert "content/测试县人民政府/_unit.yaml:2: 错误：YAML 格式有误" in result.stderr
+    assert "未生成网站；output/ 保持原样" in result.stderr
+    assert not (small_site.root / "output").exists()
+
+
+def test_missing_site_yaml(tmp_path):
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "找不到站点配置文件 site.yaml" in result.stderr
+
+
+def test_usage_error_exits_two(tmp_path):
+    result = run("no-such-command", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "用法错误" in result.stderr
+
+
+def test_init_refuses_to_overwrite_an_existing_site(small_site, capsys):
+    before = (small_site.root / "site.yaml").read_bytes()
+    assert main(["init", str(small_site.root)]) == 1
+    assert "为避免覆盖" in capsys.readouterr().err
+    assert (small_site.root / "site.yaml").read_bytes() == before
+
+
+def test_check_reports_and_exits(small_site, capsys):
+    assert main(["-C", str(small_site.root), "check"]) == 0
+    small_site.doc(
+        "行政规范性文件", "倒序", document("倒序", "Q/2025-00001", "2025-04-01", "2025-03-01")
+    )
+    assert main(["-C", str(small_site.root), "check"]) == 1
+    assert "发布日期 2025-03-01 早于成文日期 2025-04-01" in capsys.readouterr().err
+
+
+def test_unwritable_output_is_a_clear_error(small_site, capsys):
+    small_site.root.joinpath("output").write_text("不是文件夹", encoding="utf-8")
+    small_site.root.chmod(0o555)
+    try:
+        code = main(["-C", str(small_site.root), "build"])
+    finally:
+        small_site.root.chmod(0o755)
+    err = capsys.readouterr().err
+    if code == 0:  # running as root: permissions are not enforced, nothing to assert
+        return
+    assert code == 1 and "写入输出文件夹失败" in err and "Traceback" not in err
