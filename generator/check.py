@@ -1,18 +1,90 @@
-"""Compliance checks (合规检查) on a loaded site, run by ``zfxxgk check`` and every build.
+"""Compliance checks (合规检查), run by ``zfxxgk check`` and at the start of every build.
 
 Each rule has a stable id, a default severity and, where there is one, its legal basis
-(spec rules.md). Rules only read the model; they report into a Problems list.
+(facts in ../shared/spec/rules.md). site.yaml can switch a rule off or re-grade it:
+
+    checks:
+      timeliness.publish: 错误
+      wording: off
+
+Rules only read the model and the editor's files; they never change anything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import standard
 from generator.config import SiteConfig
-from generator.errors import ERROR, Problem, Problems
-from generator.model import Site
+from generator.errors import ERROR, WARNING, Problem, Problems
+from generator.indexno import IndexPattern
+from generator.links import local_target
+from generator.model import Document, Site, Unit
+from generator.privacy import find_personal_numbers
+from generator.source import read_text
+from generator.wording import WordingEntry, find_wording, load_default_wording
+from generator.workdays import CalendarError, WorkCalendar, calendar_from_mapping
+
+PUBLISH_DEADLINE = 20  # working days, 条例第二十六条
+INTERPRETATION_DEADLINE = 3  # working days, 国办发〔2016〕19号 (rules.md §5 政策解读)
+DOC_NO = re.compile(r"^.+〔\d{4}〕\d+号$")  # rules.md §4 发文字号 syntax
+DOC_NO_YEAR = re.compile(r"〔(\d{4})〕")
+WRONG_BRACKETS = re.compile(r"[\[【(（〈［](\d{4})[\]】)）〉］]")
+PHONE = re.compile(
+    r"^(\(?0\d{2,3}\)?[-\s]?)?\d{7,8}([-转]\d{1,6})?$|^(400|800)[-\s]?\d{3}[-\s]?\d{4}$|^12345$"
+)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TEXT_ATTACHMENTS = {".txt", ".csv", ".md", ".json", ".xml", ".html", ".htm"}
+MAX_SCANNED_ATTACHMENT = 5 * 1024 * 1024
+# Markdown links and images, and href/src of raw HTML, in a body.
+BODY_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:href|src)\s*=\s*[\"']([^\"']+)[\"']")
+
+
+@dataclass
+class CheckContext:
+    """What the rules share in one run: the site, its settings, and lazily built helpers."""
+
+    site: Site
+    config: SiteConfig
+    problems: Problems
+    rule: CheckRule | None = None
+    severities: dict[str, str] = field(default_factory=dict)
+    _calendar: WorkCalendar | None = None
+    _reported_years: set[int] = field(default_factory=set)
+
+    def report(self, path: Path | None, line: int | None, message: str) -> None:
+        rule = self.rule
+        assert rule is not None
+        severity = self.severities.get(rule.id, rule.severity)
+        self.problems.items.append(Problem(path, line, message, severity, rule.id, rule.basis))
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.config.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            self._calendar = calendar_from_mapping(self.config.calendar)
+        return self._calendar
+
+    def workdays_after(self, start, end, path: Path, line: int | None) -> int | None:
+        """Working days from start to end, or None (reported once per year) if unknown."""
+        try:
+            return self.calendar.workdays_after(start, end)
+        except CalendarError as exc:
+            year = start.year if start.year not in self._reported_years else end.year
+            if year not in self._reported_years:
+                self._reported_years.add(year)
+                self.problems.items.append(
+                    Problem(path, line, str(exc), ERROR, "calendar.unknown-year", "条例第二十六条")
+                )
+            return None
 
 
 @dataclass(frozen=True)
@@ -23,54 +95,448 @@ class CheckRule:
     title: str
     severity: str
     basis: str
-    run: Callable[[Site, SiteConfig, CheckRule, Problems], None]
-
-    def report(self, problems: Problems, path: Path, line: int | None, message: str) -> None:
-        problems.items.append(Problem(path, line, message, self.severity, self.id, self.basis))
+    run: Callable[[CheckContext], None]
+    optional: bool = False  # only runs when asked for (--external)
 
 
-def _index_present(site: Site, config: SiteConfig, rule: CheckRule, problems: Problems) -> None:
-    for doc in site.documents:
-        if not doc.index_no:
-            rule.report(
-                problems, doc.source, 1, "缺少索引号；政府信息公开目录的每一条信息都应有索引号"
+# -- 1. structure -----------------------------------------------------------------------
+
+
+def _structure_parts(ctx: CheckContext) -> None:
+    for unit in ctx.site.units:
+        folder = unit.source.parent
+        if unit.guide is None:
+            ctx.report(
+                folder / f"{standard.GUIDE.name}.md",
+                None,
+                f"缺少{standard.GUIDE.name}；专栏四个部分缺一不可",
+            )
+        if not unit.rules:
+            ctx.report(folder / standard.RULES.name, None, f"{standard.RULES.name}中还没有任何制度")
+        if not (folder / standard.REPORTS.name).is_dir():
+            ctx.report(folder / standard.REPORTS.name, None, f"缺少“{standard.REPORTS.name}”文件夹")
+
+
+def _structure_categories(ctx: CheckContext) -> None:
+    for unit in ctx.site.units:
+        covered = {c.article for c in unit.categories if c.documents}
+        present = {c.article for c in unit.categories}
+        folder = unit.source.parent / standard.STATUTORY.name
+        for item in standard.EXPECTED_ITEMS[unit.level]:
+            if item in covered or item in unit.not_applicable:
+                continue
+            names = "、".join(c.name for c in standard.DEFAULT_CATEGORIES if c.article == item)
+            state = "栏目尚无信息" if item in present else f"缺少对应栏目（如“{names}”）"
+            ctx.report(
+                folder,
+                None,
+                f"《条例》{item}（{standard.ARTICLE_ITEMS[item]}）{state}；"
+                f"本机关确无此项职能的，请在 _unit.yaml 的“不适用”中列明",
             )
 
 
-def _index_unique(site: Site, config: SiteConfig, rule: CheckRule, problems: Problems) -> None:
-    seen: dict[str, object] = {}
-    for doc in site.documents:
+# -- 2. guide ---------------------------------------------------------------------------
+
+
+def _guide_fields(ctx: CheckContext) -> None:
+    for unit in ctx.site.units:
+        guide = unit.guide
+        if guide is not None:
+            for label, value, key in (
+                ("政府信息的分类（信息分类）", guide.classification, "信息分类"),
+                ("编排体系", guide.arrangement, "编排体系"),
+                ("主动公开信息的获取方式（获取方式.主动公开）", guide.access_proactive, "获取方式"),
+                ("依申请公开的渠道（获取方式.依申请公开）", guide.access_on_request, "获取方式"),
+            ):
+                if not value:
+                    ctx.report(guide.source, guide.meta_lines.get(key), f"指南缺少{label}")
+        _contact_fields(ctx, unit)
+
+
+def _contact_fields(ctx: CheckContext, unit: Unit) -> None:
+    contact = unit.contact
+    required = (
+        ("名称", contact.name), ("办公地址", contact.address), ("办公时间", contact.hours),
+        ("联系电话", contact.phone), ("传真号码", contact.fax),
+    )  # fmt: skip
+    for label, value in required:
+        if not value:
+            ctx.report(
+                unit.source, None, f"公开工作机构缺少{label}（指南应列明，见《条例》第十二条）"
+            )
+    for label, value in (("联系电话", contact.phone), ("传真号码", contact.fax)):
+        if value and not all(PHONE.match(part.strip()) for part in re.split(r"[、,，;；/]", value)):
+            ctx.report(
+                unit.source, None, f"{label}“{value}”不像有效的电话号码，应写成如 0123-5551201"
+            )
+    if not contact.email and not contact.website:
+        ctx.report(unit.source, None, "公开工作机构缺少互联网联系方式（电子邮箱或网址）")
+    if contact.email and not EMAIL.match(contact.email):
+        ctx.report(unit.source, None, f"电子邮箱“{contact.email}”格式不正确")
+
+
+# -- 3. catalogue metadata ----------------------------------------------------------------
+
+
+def _index_present(ctx: CheckContext) -> None:
+    for doc in ctx.site.documents:
+        if not doc.index_no:
+            ctx.report(
+                doc.source,
+                2,
+                "缺少索引号；可运行 zfxxgk check --fix 按本机关、本年度的下一个流水号自动补齐",
+            )
+
+
+def _index_format(ctx: CheckContext) -> None:
+    pattern = IndexPattern(ctx.config.index_pattern)
+    units = {unit.key: unit for unit in ctx.site.units}
+    for doc in ctx.site.documents:
+        if not doc.index_no:
+            continue
+        line = doc.meta_lines.get("索引号")
+        parsed = pattern.parse(doc.index_no)
+        if parsed is None:
+            ctx.report(
+                doc.source,
+                line,
+                f"索引号“{doc.index_no}”格式不正确，应为 {ctx.config.index_pattern}，如 {pattern.example()}",
+            )
+            continue
+        unit = units[doc.unit_key]
+        if parsed.code and unit.code and parsed.code != unit.code:
+            ctx.report(
+                doc.source,
+                line,
+                f"索引号中的机构代码“{parsed.code}”与本机关统一社会信用代码“{unit.code}”不一致",
+            )
+
+
+def _index_unique(ctx: CheckContext) -> None:
+    seen: dict[str, Document] = {}
+    for doc in ctx.site.documents:
         if not doc.index_no:
             continue
         first = seen.setdefault(doc.index_no, doc)
         if first is not doc:
-            rule.report(
-                problems,
+            ctx.report(
                 doc.source,
                 doc.meta_lines.get("索引号"),
-                f"索引号“{doc.index_no}”与 {first.source} 重复；索引号在全站必须唯一",
+                f"索引号“{doc.index_no}”与 {ctx.display(first.source)} 重复；索引号在全站必须唯一",
             )
 
 
-def _date_order(site: Site, config: SiteConfig, rule: CheckRule, problems: Problems) -> None:
-    for doc in site.documents:
+def _index_year(ctx: CheckContext) -> None:
+    pattern = IndexPattern(ctx.config.index_pattern)
+    for doc in ctx.site.documents:
+        parsed = pattern.parse(doc.index_no) if doc.index_no else None
+        if parsed and parsed.year and parsed.year != doc.written_date.year:
+            ctx.report(
+                doc.source,
+                doc.meta_lines.get("索引号"),
+                f"索引号中的年份 {parsed.year} 与成文日期 {doc.written_date} 的年份不一致",
+            )
+
+
+def _doc_no(ctx: CheckContext) -> None:
+    for doc in ctx.site.documents:
+        if not doc.doc_no or DOC_NO.match(doc.doc_no):
+            continue
+        line = doc.meta_lines.get("发文字号")
+        suggestion = WRONG_BRACKETS.sub(r"〔\1〕", doc.doc_no)
+        if not suggestion.endswith("号"):
+            suggestion += "号"
+        hint = (
+            f"，应为“{suggestion}”"
+            if DOC_NO.match(suggestion)
+            else "，格式应为 机关代字〔年份〕序号号，如 示政办〔2025〕12号"
+        )
+        ctx.report(
+            doc.source, line, f"发文字号“{doc.doc_no}”格式不规范（年份应用六角括号〔〕）{hint}"
+        )
+    for doc in ctx.site.documents:
+        match = DOC_NO_YEAR.search(doc.doc_no)
+        if match and int(match.group(1)) != doc.written_date.year:
+            ctx.report(
+                doc.source,
+                doc.meta_lines.get("发文字号"),
+                f"发文字号中的年份 {match.group(1)} 与成文日期 {doc.written_date} 的年份不一致",
+            )
+
+
+def _date_order(ctx: CheckContext) -> None:
+    for doc in ctx.site.documents:
         if doc.written_date > doc.publish_date:
-            rule.report(
-                problems,
+            ctx.report(
                 doc.source,
                 doc.meta_lines.get("发布日期"),
                 f"发布日期 {doc.publish_date} 早于成文日期 {doc.written_date}，请核对",
             )
 
 
+def _repeal_info(ctx: CheckContext) -> None:
+    for doc in ctx.site.documents:
+        if doc.validity == "有效":
+            if doc.repeal_date or doc.repealed_by:
+                ctx.report(
+                    doc.source,
+                    doc.meta_lines.get("有效性"),
+                    "填写了废止日期或废止依据，但有效性仍为“有效”",
+                )
+            continue
+        if doc.validity == "废止" and not (doc.repeal_date or doc.repealed_by):
+            ctx.report(
+                doc.source,
+                doc.meta_lines.get("有效性"),
+                "已废止的文件应写明废止日期或废止依据（废止日期、废止依据）",
+            )
+        if doc.repeal_date and doc.repeal_date < doc.written_date:
+            ctx.report(
+                doc.source,
+                doc.meta_lines.get("废止日期"),
+                f"废止日期 {doc.repeal_date} 早于成文日期 {doc.written_date}",
+            )
+
+
+# -- 4. timeliness ------------------------------------------------------------------------
+
+
+def _timely_publication(ctx: CheckContext) -> None:
+    for doc in ctx.site.documents:
+        line = doc.meta_lines.get("发布日期")
+        days = ctx.workdays_after(doc.written_date, doc.publish_date, doc.source, line)
+        if days is not None and days > PUBLISH_DEADLINE:
+            ctx.report(
+                doc.source,
+                line,
+                f"发布日期 {doc.publish_date} 距成文日期 {doc.written_date} 已 {days} 个工作日，"
+                f"超过 {PUBLISH_DEADLINE} 个工作日的公开时限",
+            )
+
+
+def _timely_interpretation(ctx: CheckContext) -> None:
+    by_url = {doc.url: doc for doc in ctx.site.documents}
+    for doc in ctx.site.documents:
+        for link in doc.interpretations:
+            reading = by_url.get(link.url)
+            if reading is None or reading.publish_date <= doc.publish_date:
+                continue
+            line = reading.meta_lines.get("发布日期")
+            days = ctx.workdays_after(doc.publish_date, reading.publish_date, reading.source, line)
+            if days is not None and days > INTERPRETATION_DEADLINE:
+                ctx.report(
+                    reading.source,
+                    line,
+                    f"解读发布于 {reading.publish_date}，晚于所解读文件（{doc.publish_date} 发布）{days} 个工作日，"
+                    f"应在文件公开后 {INTERPRETATION_DEADLINE} 个工作日内发布",
+                )
+
+
+# -- 5. privacy and 6. wording --------------------------------------------------------------
+
+
+def _published_texts(site: Site) -> Iterator[Path]:
+    """Every editor's file whose text ends up on the site: bodies, front matter, text attachments."""
+    for unit in site.units:
+        yield unit.source
+        if unit.guide:
+            yield unit.guide.source
+        for rule in unit.rules:
+            yield rule.source
+        for doc in unit.documents:
+            yield doc.source
+            for attachment in doc.attachments:
+                if (
+                    attachment.source.suffix.lower() in TEXT_ATTACHMENTS
+                    and attachment.size <= MAX_SCANNED_ATTACHMENT
+                ):
+                    yield attachment.source
+        for report in unit.reports:
+            yield report.source
+
+
+def _read_for_scan(path: Path) -> str | None:
+    quiet = Problems()  # unreadable files are reported by the loader already
+    text = read_text(path, quiet)
+    if text is None and path.suffix.lower() in (".csv", ".txt"):
+        try:
+            return path.read_bytes().decode(
+                "gb18030"
+            )  # spreadsheets saved by Excel in 简体 Windows
+        except (OSError, UnicodeDecodeError):
+            return None
+    return text
+
+
+def _privacy(ctx: CheckContext) -> None:
+    allowed = set(ctx.config.privacy_allowlist)
+    for unit in ctx.site.units:
+        allowed.update(v for v in (unit.contact.phone, unit.contact.fax) if v)
+    for path in _published_texts(ctx.site):
+        text = _read_for_scan(path)
+        if text is None:
+            continue
+        for finding in find_personal_numbers(text, allowed):
+            ctx.report(
+                path,
+                finding.line,
+                f"疑似{finding.kind}“{_mask(finding.text)}”；发布前请删除或做脱敏处理，确需公开的号码请加入 site.yaml 的 privacy_allowlist",
+            )
+
+
+def _mask(number: str) -> str:
+    digits = number.strip()
+    return digits[:3] + "*" * max(0, len(digits) - 7) + digits[-4:] if len(digits) > 7 else digits
+
+
+def _wording(ctx: CheckContext) -> None:
+    entries = load_default_wording() + [
+        WordingEntry(wrong, right, "本站规定") for wrong, right in ctx.config.wording.items()
+    ]
+    for path in _published_texts(ctx.site):
+        if path.suffix.lower() not in (".md", ".yaml", ".yml", ".txt"):
+            continue
+        text = _read_for_scan(path)
+        if text is None:
+            continue
+        for hit in find_wording(text, entries):
+            ctx.report(path, hit.line, f"“{hit.wrong}”应为“{hit.right}”（{hit.reason}）")
+
+
+# -- 7. links -----------------------------------------------------------------------------
+
+
+def _bodies(site: Site) -> Iterator[tuple[Path, str, int]]:
+    for unit in site.units:
+        if unit.guide:
+            yield unit.guide.source, unit.guide.body, unit.guide.body_line
+        for rule in unit.rules:
+            yield rule.source, rule.body, rule.body_line
+        for doc in unit.documents:
+            yield doc.source, doc.body, doc.body_line
+
+
+def body_links(body: str) -> Iterator[tuple[str, int]]:
+    """(href, line within body) for every link and image in a Markdown body."""
+    for match in BODY_LINK.finditer(body):
+        href = match.group(1) or match.group(2)
+        yield href, body.count("\n", 0, match.start()) + 1
+
+
+def _internal_links(ctx: CheckContext) -> None:
+    content = ctx.config.content_dir.resolve()
+    for source, body, first_line in _bodies(ctx.site):
+        for href, line in body_links(body):
+            target = local_target(source.parent, href)
+            if target is None:
+                continue
+            where = first_line + line - 1
+            if content not in target.parents:
+                ctx.report(source, where, f"链接“{href}”指向 content 文件夹以外的文件，不能发布")
+            elif not target.is_file():
+                ctx.report(
+                    source, where, f"链接“{href}”指向的文件不存在（路径相对于本文件所在文件夹）"
+                )
+
+
+def _external_links(ctx: CheckContext) -> None:
+    from generator.linkcheck import check_urls  # network code only when asked for
+
+    places: dict[str, list[tuple[Path, int]]] = {}
+    for source, body, first_line in _bodies(ctx.site):
+        for href, line in body_links(body):
+            if href.startswith(("http://", "https://")):
+                places.setdefault(href, []).append((source, first_line + line - 1))
+    for doc in ctx.site.documents:
+        for link in doc.interpretations:
+            if link.external:
+                places.setdefault(link.url, []).append((doc.source, doc.meta_lines.get("解读")))
+    for url, reason in check_urls(list(places)).items():
+        for source, line in places[url]:
+            ctx.report(source, line, f"外部链接“{url}”无法访问：{reason}")
+
+
 RULES: tuple[CheckRule, ...] = (
-    CheckRule("catalogue.index-present", "文档有索引号", ERROR, "条例第十二条", _index_present),
+    CheckRule(
+        "structure.parts", "专栏包含四个部分", WARNING, "国办公开办函〔2019〕61号", _structure_parts
+    ),
+    CheckRule(
+        "structure.categories",
+        "法定主动公开内容栏目覆盖本层级应公开事项",
+        WARNING,
+        "条例第二十条、第二十一条",
+        _structure_categories,
+    ),
+    CheckRule(
+        "guide.fields",
+        "指南列明分类、编排体系、获取方式和工作机构信息",
+        WARNING,
+        "条例第十二条",
+        _guide_fields,
+    ),
+    CheckRule("catalogue.index-present", "每条信息有索引号", ERROR, "条例第十二条", _index_present),
+    CheckRule("catalogue.index-format", "索引号符合本站格式", ERROR, "", _index_format),
     CheckRule("catalogue.index-unique", "索引号全站唯一", ERROR, "", _index_unique),
+    CheckRule("catalogue.index-year", "索引号年份与成文日期一致", ERROR, "", _index_year),
+    CheckRule("catalogue.doc-no", "发文字号格式规范", WARNING, "GB/T 9704-2012", _doc_no),
     CheckRule("catalogue.date-order", "成文日期不晚于发布日期", ERROR, "", _date_order),
+    CheckRule("catalogue.repeal-info", "废止、失效文件写明日期或依据", WARNING, "", _repeal_info),
+    CheckRule(
+        "timeliness.publish",
+        "成文之日起20个工作日内公开",
+        WARNING,
+        "条例第二十六条",
+        _timely_publication,
+    ),
+    CheckRule(
+        "timeliness.interpretation",
+        "解读在文件公开后3个工作日内发布",
+        WARNING,
+        "国办发〔2016〕19号",
+        _timely_interpretation,
+    ),
+    CheckRule(
+        "privacy.personal-numbers",
+        "不公开身份证号码、手机号码、银行卡号",
+        ERROR,
+        "条例第十五条",
+        _privacy,
+    ),
+    CheckRule("wording", "错敏词", WARNING, "", _wording),
+    CheckRule("links.internal", "站内链接有效", ERROR, "条例第二十四条", _internal_links),
+    CheckRule(
+        "links.external",
+        "外部链接可访问（--external）",
+        WARNING,
+        "",
+        _external_links,
+        optional=True,
+    ),
 )
+# Reported by the working-day rules when a year's calendar is unknown.
+CALENDAR_RULE_ID = "calendar.unknown-year"
+RULE_IDS = {rule.id for rule in RULES} | {CALENDAR_RULE_ID}
 
 
-def check_site(site: Site, config: SiteConfig, problems: Problems) -> None:
-    """Run every rule over ``site``."""
-    for rule in RULES:
-        rule.run(site, config, rule, problems)
+def check_site(site: Site, config: SiteConfig, problems: Problems, external: bool = False) -> None:
+    """Run every enabled rule over ``site``; findings go to ``problems``."""
+    for rule_id in config.checks:
+        if rule_id not in RULE_IDS:
+            problems.error(
+                config.root / "site.yaml",
+                None,
+                f"checks 中的规则编号“{rule_id}”不存在；运行 zfxxgk check --list-rules 查看全部规则",
+            )
+    ctx = CheckContext(site, config, problems, severities=dict(config.checks))
+    for rule in _enabled(RULES, config, external):
+        ctx.rule = rule
+        rule.run(ctx)
+    if config.checks.get(CALENDAR_RULE_ID) == "off":
+        problems.items = [p for p in problems.items if p.rule != CALENDAR_RULE_ID]
+
+
+def _enabled(rules: Iterable[CheckRule], config: SiteConfig, external: bool) -> Iterator[CheckRule]:
+    for rule in rules:
+        if config.checks.get(rule.id) == "off" or (rule.optional and not external):
+            continue
+        yield rule

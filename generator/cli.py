@@ -7,14 +7,17 @@ Messages are in Chinese; content errors are listed with file:line, never as a tr
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from generator import __version__
 from generator.build import build, load
-from generator.check import check_site
-from generator.errors import BuildError, Problems
+from generator.check import CALENDAR_RULE_ID, RULES, check_site
+from generator.errors import BuildError, Problem, Problems
+from generator.fix import assign_index_numbers
 from generator.output import OutputError
 from generator.scaffold import ScaffoldError, init_site
 from generator.standard import LEVELS
@@ -44,7 +47,21 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="有错误时仍然生成（不建议用于正式发布）"
     )
 
-    commands.add_parser("check", help="检查内容是否符合政府信息公开的规定")
+    check_cmd = commands.add_parser("check", help="检查内容是否符合政府信息公开的规定")
+    check_cmd.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="输出格式：text（默认）或 json（每行一个 JSON 对象）",
+    )
+    check_cmd.add_argument("--strict", action="store_true", help="有警告时也以退出码 1 结束")
+    check_cmd.add_argument(
+        "--fix", action="store_true", help="为缺少索引号的文档自动补齐索引号（只改这一项）"
+    )
+    check_cmd.add_argument(
+        "--external", action="store_true", help="同时检查外部链接能否访问（需联网）"
+    )
+    check_cmd.add_argument("--list-rules", action="store_true", help="列出全部检查规则及编号")
 
     init_cmd = commands.add_parser("init", help="新建站点：生成 site.yaml 和四个部分的内容骨架")
     init_cmd.add_argument("directory", type=Path, help="新站点所在的文件夹")
@@ -60,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             return _build(root, args.force)
         if args.command == "check":
-            return _check(root)
+            return _check(root, args)
         if args.command == "init":
             return _init(args.directory.resolve(), args.unit, args.level)
     except KeyboardInterrupt:
@@ -73,7 +90,8 @@ def _build(root: Path, force: bool) -> int:
     try:
         result = build(root, force=force)
     except BuildError as exc:
-        _print_problems(exc.problems, root)
+        _print_problems(exc.problems.errors, root)
+        _summarise_warnings(exc.problems)
         print(
             f"发现 {len(exc.problems.errors)} 个错误，未生成网站；output/ 保持原样。",
             file=sys.stderr,
@@ -82,7 +100,8 @@ def _build(root: Path, force: bool) -> int:
     except (OutputError, OSError) as exc:
         print(f"错误：写入输出文件夹失败：{_os_reason(exc)}；output/ 保持原样。", file=sys.stderr)
         return EXIT_ERRORS
-    _print_problems(result.problems, root)
+    _print_problems(result.problems.errors, root)
+    _summarise_warnings(result.problems)
     stats = result.stats
     print(
         f"已生成 {len(result.site.units)} 个机关、{len(result.site.documents)} 篇文档："
@@ -97,20 +116,45 @@ def _build(root: Path, force: bool) -> int:
     return EXIT_OK
 
 
-def _check(root: Path) -> int:
+def _check(root: Path, args: argparse.Namespace) -> int:
+    if args.list_rules:
+        return _list_rules()
     problems = Problems()
     try:
         config, site = load(root, problems)
     except BuildError:
-        _print_problems(problems, root)
+        _report(problems, root, args.format)
         return EXIT_ERRORS
-    check_site(site, config, problems)
-    _print_problems(problems, root)
-    if not problems:
-        print(f"检查通过：{len(site.units)} 个机关、{len(site.documents)} 篇文档，未发现问题。")
-    else:
-        print(f"检查完成：{len(problems.errors)} 个错误，{len(problems.warnings)} 个警告。")
-    return EXIT_ERRORS if problems.errors else EXIT_OK
+    if args.fix:
+        for item in assign_index_numbers(site, config):
+            print(f"{item.path.relative_to(root).as_posix()}: 已补齐索引号 {item.index_no}")
+        problems = Problems()
+        config, site = load(root, problems)
+    check_site(site, config, problems, external=args.external)
+    _report(problems, root, args.format)
+    if args.format == "text":
+        if not problems:
+            print(f"检查通过：{len(site.units)} 个机关、{len(site.documents)} 篇文档，未发现问题。")
+        else:
+            print(f"检查完成：{len(problems.errors)} 个错误，{len(problems.warnings)} 个警告。")
+    failed = problems.errors or (args.strict and problems.warnings)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def _list_rules() -> int:
+    print("编号\t默认级别\t检查内容\t依据")
+    for rule in RULES:
+        print(f"{rule.id}\t{rule.severity}\t{rule.title}\t{rule.basis or '—'}")
+    print(f"{CALENDAR_RULE_ID}\t错误\t工作日日历覆盖所涉年份\t条例第二十六条")
+    return EXIT_OK
+
+
+def _report(problems: Problems, root: Path, fmt: str) -> None:
+    if fmt == "json":
+        for problem in problems.items:
+            print(json.dumps(problem.as_json(root), ensure_ascii=False))
+        return
+    _print_problems(problems.items, root)
 
 
 def _init(directory: Path, unit: str, level: str) -> int:
@@ -126,9 +170,21 @@ def _init(directory: Path, unit: str, level: str) -> int:
     return EXIT_OK
 
 
-def _print_problems(problems: Problems, root: Path) -> None:
-    for problem in problems.items:
+def _print_problems(problems: Iterable[Problem], root: Path) -> None:
+    for problem in problems:
         print(problem.format(root), file=sys.stderr)
+
+
+def _summarise_warnings(problems: Problems) -> None:
+    """A build lists its errors but only counts its warnings, by rule."""
+    counts = Counter(p.rule or "content" for p in problems.warnings)
+    if not counts:
+        return
+    detail = "，".join(f"{rule} {count} 个" for rule, count in counts.most_common())
+    print(
+        f"另有 {len(problems.warnings)} 个警告（{detail}）；运行 zfxxgk check 查看详情。",
+        file=sys.stderr,
+    )
 
 
 def _os_reason(exc: BaseException) -> str:

@@ -6,12 +6,13 @@ content files, written by editors every day, use Chinese keys.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import Problems
-from generator.source import LineDict, load_yaml_file, normalise_keys, text_value
+from generator.source import LineDict, load_yaml_file, normalise_keys, parse_date, text_value
 
 CONFIG_FILE = "site.yaml"
 DEFAULT_INDEX_PATTERN = "{code}/{year}-{serial:05d}"  # gov.cn style, spec README
@@ -43,6 +44,10 @@ class SiteConfig:
     allow_raw_html: bool = False
     index_pattern: str = DEFAULT_INDEX_PATTERN
     footer: Footer = field(default_factory=Footer)
+    checks: dict[str, str] = field(default_factory=dict)  # rule id -> 错误 / 警告 / off
+    privacy_allowlist: tuple[str, ...] = ()  # numbers meant to be public (office lines)
+    wording: dict[str, str] = field(default_factory=dict)  # the site's own 错敏词: wrong -> right
+    calendar: dict[int, dict[str, list[dt.date]]] = field(default_factory=dict)
 
     @property
     def content_dir(self) -> Path:
@@ -74,6 +79,10 @@ _KEYS = {
         "allow_raw_html",
         "index_pattern",
         "footer",
+        "checks",
+        "privacy_allowlist",
+        "wording",
+        "calendar",
     )
 }
 _FOOTER_KEYS = {k: k for k in ("host", "contact", "site_code", "icp", "police_record", "conac_id")}
@@ -101,6 +110,12 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         "allow_raw_html": _bool(data, "allow_raw_html", path, problems),
         "index_pattern": _index_pattern(data, path, problems),
         "footer": _footer(data.get("footer"), data.line_of("footer"), path, problems),
+        "checks": _checks(data, path, problems),
+        "privacy_allowlist": tuple(
+            text_value(v) for v in _list(data, "privacy_allowlist", path, problems)
+        ),
+        "wording": _text_mapping(data, "wording", path, problems),
+        "calendar": _calendar(data, path, problems),
     }
     return SiteConfig(root=root, site_name=site_name, **options)
 
@@ -160,3 +175,91 @@ def _footer(raw: object, line: int, path: Path, problems: Problems) -> Footer:
         return Footer()
     data = normalise_keys(raw, _FOOTER_KEYS, path, problems)
     return Footer(**{key: text_value(value) for key, value in data.items()})
+
+
+SEVERITY_NAMES = {
+    "错误": "错误",
+    "error": "错误",
+    "警告": "警告",
+    "warning": "警告",
+    "off": "off",
+    "关闭": "off",
+}
+
+
+def _checks(data: LineDict, path: Path, problems: Problems) -> dict[str, str]:
+    """Rule id -> severity; ids are validated by the checker, which knows its rules."""
+    raw = data.get("checks")
+    if raw is None:
+        return {}
+    if not isinstance(raw, LineDict):
+        problems.error(
+            path, data.line_of("checks"), "checks 应为“规则编号: 错误/警告/off”形式的映射"
+        )
+        return {}
+    result = {}
+    for rule, value in raw.items():
+        # YAML reads a bare `off` as False.
+        text = "off" if value is False else text_value(value)
+        severity = SEVERITY_NAMES.get(text)
+        if severity is None:
+            problems.error(
+                path, raw.line_of(rule), f"规则“{rule}”的设置“{text}”不正确，应为 错误、警告 或 off"
+            )
+            continue
+        result[str(rule)] = severity
+    return result
+
+
+def _list(data: LineDict, key: str, path: Path, problems: Problems) -> list:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.error(path, data.line_of(key), f"{key} 应为列表")
+        return []
+    return value
+
+
+def _text_mapping(data: LineDict, key: str, path: Path, problems: Problems) -> dict[str, str]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, LineDict):
+        problems.error(path, data.line_of(key), f"{key} 应为“错误写法: 正确写法”形式的映射")
+        return {}
+    return {text_value(k): text_value(v) for k, v in value.items()}
+
+
+def _calendar(
+    data: LineDict, path: Path, problems: Problems
+) -> dict[int, dict[str, list[dt.date]]]:
+    """Working-day data for years the chinese-calendar package does not know yet."""
+    raw = data.get("calendar")
+    if raw is None:
+        return {}
+    if not isinstance(raw, LineDict):
+        problems.error(
+            path,
+            data.line_of("calendar"),
+            "calendar 应为“年份: {holidays: [...], workdays: [...]}”形式",
+        )
+        return {}
+    years: dict[int, dict[str, list[dt.date]]] = {}
+    for year, spec in raw.items():
+        line = raw.line_of(year)
+        if not isinstance(year, int) or not isinstance(spec, LineDict):
+            problems.error(
+                path, line, "calendar 下每项应为“年份: {holidays: [...], workdays: [...]}”"
+            )
+            continue
+        days: dict[str, list[dt.date]] = {"holidays": [], "workdays": []}
+        for kind in days:
+            for value in spec.get(kind) or []:
+                day = parse_date(
+                    value, path, spec.line_of(kind), problems, f"calendar {year} {kind}"
+                )
+                if day is not None:
+                    days[kind].append(day)
+        years[year] = days
+    return years

@@ -26,6 +26,7 @@ from generator.model import (
     Site,
     Unit,
 )
+from generator.report import parse_report
 from generator.slugs import VALID_SLUG, SlugCollision, SlugRequest, assign_slugs, pinyin_initials
 from generator.source import (
     LineDict,
@@ -57,6 +58,7 @@ UNIT_KEYS = _aliases(
         "排序": ("order",),
         "slug": (),
         "公开工作机构": ("contact",),
+        "不适用": ("not_applicable",),
     }
 )
 CONTACT_KEYS = _aliases(
@@ -190,6 +192,7 @@ class _Loader:
             parent_key=text_value(data.get("上级")),
             order=self._int(data, "排序", path),
             contact=self._contact(data.get("公开工作机构"), data.line_of("公开工作机构"), path),
+            not_applicable=self._article_items(data, path),
         )
         unit.part_urls = {
             part.name: f"{url}{part.slug}/" for part in (*standard.PARTS, standard.CATALOGUE)
@@ -214,6 +217,18 @@ class _Loader:
             postcode=text_value(data.get("邮政编码")),
             website=text_value(data.get("网址")),
         )
+
+    def _article_items(self, data: LineDict, path: Path) -> tuple[str, ...]:
+        """条例 items the unit has no function for (不适用), e.g. 第二十条第（八）项."""
+        items = self._text_list(data, "不适用", path)
+        for item in items:
+            if item not in standard.ARTICLE_ITEMS:
+                self.problems.error(
+                    path,
+                    data.line_of("不适用"),
+                    f"不适用中的“{item}”不是《条例》的条款项，应写成如“第二十条第（八）项”或“第二十一条”",
+                )
+        return tuple(item for item in items if item in standard.ARTICLE_ITEMS)
 
     def _check_parents(self, units: list[Unit]) -> None:
         keys = {unit.key for unit in units}
@@ -517,7 +532,7 @@ class _Loader:
             title=text_value(data.get("标题")) or f"{unit.name}{year}年{standard.REPORTS.name}",
             url=f"{unit.part_urls[standard.REPORTS.name]}{year}/",
             publish_date=published,
-            data=data,
+            data=parse_report(path, data, self.problems),
         )
 
     # -- helpers --------------------------------------------------------------------

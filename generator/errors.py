@@ -35,6 +35,18 @@ class Problem:
         text = path.as_posix()
         return f"{text}:{self.line}" if self.line else text
 
+    def as_json(self, root: Path | None = None) -> dict[str, object]:
+        """The stable JSON form of ``zfxxgk check --format json`` (documented in README)."""
+        where = self.location(root)
+        return {
+            "rule": self.rule,
+            "severity": "error" if self.severity == ERROR else "warning",
+            "file": where.rsplit(":", 1)[0] if self.line else where,
+            "line": self.line,
+            "message": self.message,
+            "basis": self.basis,
+        }
+
     def format(self, root: Path | None = None) -> str:
         where = self.location(root)
         head = f"{where}: " if where else ""

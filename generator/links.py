@@ -6,12 +6,25 @@ Runs after ``content`` has assigned every URL; fills in ``Document.interpretatio
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from generator.errors import Problems
 from generator.model import Link, Site
 
 _EXTERNAL = ("http://", "https://")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def local_target(folder: Path, href: str) -> Path | None:
+    """The file a relative link in a body points at, or None for anchors and outside URLs.
+
+    Links are relative to the folder of the source file, as an editor sees them on disk.
+    """
+    if not href or href.startswith(("#", "/", "//")) or _SCHEME.match(href):
+        return None
+    return (folder / unquote(urlsplit(href).path)).resolve()
 
 
 def page_index(site: Site) -> dict[Path, str]:

@@ -9,12 +9,11 @@ library) unless the site opts out, so content can never inject script into a pag
 from __future__ import annotations
 
 import posixpath
-import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -22,10 +21,9 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from generator.links import local_target
 from generator.slugs import pinyin_initials, short_hash
 from generator.urls import relative
-
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {
     "div", "span", "sup", "sub", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
@@ -97,11 +95,11 @@ class MarkupRenderer:
     def rewrite(self, href: str) -> str:
         """Map one link of the current body to its place in the built site."""
         context = self._current
-        if context is None or not href or href.startswith(("#", "/", "//")) or _SCHEME.match(href):
+        target = local_target(context.folder, href) if context else None
+        if context is None or target is None:
             return href
-        parts = urlsplit(href)
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        target = (context.folder / unquote(parts.path)).resolve()
+        fragment = urlsplit(href).fragment
+        fragment = f"#{fragment}" if fragment else ""
         url = self.pages.get(target)
         if url is None:
             url = self._asset(target, context)

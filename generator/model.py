@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.report import ReportData
 from generator.standard import GENRE_NORMATIVE, GENRE_REGULATION
 
 
@@ -143,7 +144,7 @@ class AnnualReport:
     title: str
     url: str
     publish_date: dt.date | None
-    data: dict = field(default_factory=dict)
+    data: ReportData = field(default_factory=ReportData)  # every cell, national labels
 
 
 @dataclass
@@ -160,6 +161,7 @@ class Unit:
     parent_key: str = ""
     order: int = 0
     contact: Contact = field(default_factory=Contact)
+    not_applicable: tuple[str, ...] = ()  # 条例 items the organ has no function for (不适用)
     guide: Guide | None = None
     rules: list[Rule] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)

@@ -24,6 +24,7 @@ from generator.config import SiteConfig
 from generator.links import page_index
 from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
+from generator.report import national_format, table3_columns, table3_layout
 from generator.urls import absolute, relative
 
 ASSETS = "assets/"
@@ -321,10 +322,9 @@ class SiteRenderer:
         self, unit: Unit, report: AnnualReport, crumbs: list[Crumb]
     ) -> Iterator[OutputFile]:
         prose = {}
-        for section in ("一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
-            text = report.data.get(section)
+        for section, text in report.data.prose.items():
             prose[section], assets = (
-                self.body(str(text), report.source, report.url) if text else ("", [])
+                self.body(text, report.source, report.url) if text else ("", [])
             )
             yield from assets
         yield self.page(
@@ -336,6 +336,9 @@ class SiteRenderer:
             unit=unit,
             report=report,
             prose=prose,
+            form=national_format(),
+            table3_layout=table3_layout(),
+            table3_columns=table3_columns(),
             column_type=standard.REPORTS.column_type,
             article=self.article_meta(report.title, report.publish_date, unit),
         )

@@ -50,6 +50,37 @@ GENRE_OTHER = "其他文件"
 GENRES = (GENRE_REGULATION, GENRE_NORMATIVE, GENRE_OTHER)
 
 
+# 条例第二十条 items (rules.md §1, Art. 20), and the 第二十一条 clauses, by the label the
+# default 栏目 carry in ``CategoryDefault.article``.
+ARTICLE_ITEMS: dict[str, str] = {
+    "第二十条第（一）项": "行政法规、规章和规范性文件",
+    "第二十条第（二）项": "机关职能、机构设置、办公地址、办公时间、联系方式、负责人姓名",
+    "第二十条第（三）项": "国民经济和社会发展规划、专项规划、区域规划及相关政策",
+    "第二十条第（四）项": "国民经济和社会发展统计信息",
+    "第二十条第（五）项": "办理行政许可和其他对外管理服务事项的依据、条件、程序以及办理结果",
+    "第二十条第（六）项": "实施行政处罚、行政强制的依据、条件、程序以及本行政机关认为具有一定社会影响的行政处罚决定",
+    "第二十条第（七）项": "财政预算、决算信息",
+    "第二十条第（八）项": "行政事业性收费项目及其依据、标准",
+    "第二十条第（九）项": "政府集中采购项目的目录、标准及实施情况",
+    "第二十条第（十）项": "重大建设项目的批准和实施情况",
+    "第二十条第（十一）项": "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况",
+    "第二十条第（十二）项": "突发公共事件的应急预案、预警信息及应对情况",
+    "第二十条第（十三）项": "环境保护、公共卫生、安全生产、食品药品、产品质量的监督检查情况",
+    "第二十条第（十四）项": "公务员招考的职位、名额、报考条件等事项以及录用结果",
+    "第二十条第（十五）项": "法律、法规、规章和国家有关规定规定应当主动公开的其他政府信息",
+    "第二十一条": "市政建设、公共服务、公益事业、土地征收、房屋征收、治安管理、社会救助等方面的政府信息",
+    "第二十一条（乡镇）": "农业农村政策、农田水利工程建设运营、农村土地承包经营权流转、宅基地使用情况审核、土地征收、房屋征收、筹资筹劳、社会救助等方面的政府信息",
+}
+_ARTICLE_20 = [item for item in ARTICLE_ITEMS if item.startswith("第二十条") and "十五" not in item]
+# Items every unit of a level is expected to cover; a unit lists in _unit.yaml (不适用) the
+# items it has no function for. 第二十一条 applies to 县级 governments and to 乡镇.
+EXPECTED_ITEMS: dict[str, tuple[str, ...]] = {
+    "政府": (*_ARTICLE_20, "第二十一条"),
+    "部门": tuple(_ARTICLE_20),
+    "乡镇": (*_ARTICLE_20, "第二十一条（乡镇）"),
+}
+
+
 @dataclass(frozen=True)
 class CategoryDefault:
     """A default 栏目 of 法定主动公开内容 and the 条例 item it discloses."""

@@ -54,7 +54,7 @@ def document(
     body: str = "为做好今年春耕生产工作，现将有关事项通知如下。",
 ) -> str:
     return (
-        f"---\n标题: {title}\n索引号: {index_no}\n发文字号: 测政办〔2025〕1号\n"
+        f"---\n标题: {title}\n索引号: {index_no}\n发文字号: 测政办〔{written[:4]}〕1号\n"
         f"成文日期: {written}\n发布日期: {published}\n{extra}---\n{body}\n"
     )
 

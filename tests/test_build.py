@@ -159,7 +159,7 @@ def test_content_is_escaped_and_raw_html_sanitised(small_site):
         document(
             '<script>alert("标题")</script>',
             "11999900MB0000009X/2025-00003",
-            body='正文<script>alert(1)</script><img src="x.png" onerror="alert(2)">',
+            body='正文<script>alert(1)</script><img src="https://img.test.example/x.png" onerror="alert(2)">',
         ),
     )
     out = build(small_site.root).config.output_dir
