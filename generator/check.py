@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import standard
+from generator import report_rules, standard
 from generator.config import SiteConfig
 from generator.errors import ERROR, WARNING, Problem, Problems
 from generator.indexno import IndexPattern
@@ -70,7 +70,14 @@ class CheckContext:
     @property
     def calendar(self) -> WorkCalendar:
         if self._calendar is None:
-            self._calendar = calendar_from_mapping(self.config.calendar)
+            try:
+                self._calendar = calendar_from_mapping(self.config.calendar)
+            except CalendarError as exc:
+                site_yaml = self.config.root / "site.yaml"
+                self.problems.items.append(
+                    Problem(site_yaml, None, str(exc), ERROR, CALENDAR_RULE_ID)
+                )
+                self._calendar = WorkCalendar()
         return self._calendar
 
     def workdays_after(self, start, end, path: Path, line: int | None) -> int | None:
@@ -504,6 +511,41 @@ RULES: tuple[CheckRule, ...] = (
     ),
     CheckRule("wording", "错敏词", WARNING, "", _wording),
     CheckRule("links.internal", "站内链接有效", ERROR, "条例第二十四条", _internal_links),
+    CheckRule(
+        "report.table3",
+        "年度报告表三行、列合计和勾稽关系",
+        ERROR,
+        "国办公开办函〔2021〕30号",
+        report_rules.table3_arithmetic,
+    ),
+    CheckRule(
+        "report.table4",
+        "年度报告表四各总计",
+        ERROR,
+        "国办公开办函〔2021〕30号",
+        report_rules.table4_totals,
+    ),
+    CheckRule(
+        "report.across-years",
+        "年度报告与上一年度衔接（上年结转、现行有效件数）",
+        WARNING,
+        "国办公开办函〔2021〕30号",
+        report_rules.across_years,
+    ),
+    CheckRule(
+        "report.derived",
+        "年度报告表二与本站收录的规章、行政规范性文件一致",
+        WARNING,
+        "条例第五十条",
+        report_rules.derived_from_content,
+    ),
+    CheckRule(
+        "report.deadline",
+        "年度报告按时公布（部门1月31日前，政府3月31日前）",
+        WARNING,
+        "条例第四十九条",
+        report_rules.deadline,
+    ),
     CheckRule(
         "links.external",
         "外部链接可访问（--external）",

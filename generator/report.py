@@ -109,6 +109,7 @@ class ReportData:
         default_factory=dict
     )  # 行政复议 / 未经复议直接起诉 / 复议后起诉
     prose: dict[str, str] = field(default_factory=dict)  # section title -> Markdown
+    lines: dict[str, int] = field(default_factory=dict)  # row key / label -> line in the file
 
 
 class _Parser:
@@ -123,6 +124,8 @@ class _Parser:
 
     def parse(self) -> ReportData:
         result = ReportData()
+        self.lines = result.lines
+        self.lines["发布日期"] = self.data.line_of("发布日期")
         for section in national_format()["sections"]:
             if section["kind"] == "prose":
                 result.prose[section["title"]] = self._prose(section["title"])
@@ -174,6 +177,7 @@ class _Parser:
             for row in band["rows"]:
                 cells = self._mapping(table, row, f"{spec['title']} {row}") if table else None
                 result[row] = {}
+                self.lines[row] = self._line(table, row) if table else self.data.line
                 for column in band["columns"][1:]:
                     where = f"表二 {row}“{column}”"
                     value = self._child(cells, column, where) if cells else None
@@ -196,6 +200,7 @@ class _Parser:
             where = f"表三“{row.label}”"
             value = self._child(parent, row.label, where) if isinstance(parent, LineDict) else None
             line = self._line(parent, row.label) if isinstance(parent, LineDict) else table.line
+            self.lines[row.key] = line
             result[row.key] = self._numbers(value, TABLE3_WIDTH, line, where)
         return result
 
@@ -215,6 +220,7 @@ class _Parser:
         for group in lawsuit["column_groups"]:
             value = self._child(suits, group["label"], "") if isinstance(suits, LineDict) else None
             line = self._line(suits, group["label"]) if isinstance(suits, LineDict) else table.line
+            self.lines[group["label"]] = line
             result[group["label"]] = self._numbers(
                 value, TABLE4_WIDTH, line, f"表四“{lawsuit['label']}—{group['label']}”"
             )

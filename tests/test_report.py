@@ -9,6 +9,10 @@ from generator.report import national_format, normalise_label, parse_report, tab
 from generator.source import parse_yaml
 
 
+# One application from a natural person, received this year and granted: the sums hold.
+ONE_APPLICATION = {"new_received", "granted", "results_total"}
+
+
 def report_yaml(year: int = 2025, skip: str = "", variant: bool = False) -> str:
     """A complete report in the editor's format, numbers that add up."""
     lines = [f"年度: {year}", f"发布日期: {year + 1}-01-20", "一、总体情况: 总体情况正文。"]
@@ -23,7 +27,8 @@ def report_yaml(year: int = 2025, skip: str = "", variant: bool = False) -> str:
         indent = "  " * (row.depth + 1)
         if row.label == skip:
             continue
-        lines.append(f"{indent}{label}:" + ("" if row.key is None else " [1, 0, 0, 0, 0, 0, 1]"))
+        values = "[1, 0, 0, 0, 0, 0, 1]" if row.key in ONE_APPLICATION else "[0, 0, 0, 0, 0, 0, 0]"
+        lines.append(f"{indent}{label}:" + ("" if row.key is None else f" {values}"))
     lines += [
         "四、政府信息公开行政复议、行政诉讼情况:",
         "  行政复议: [1, 0, 0, 0, 1]",
@@ -46,7 +51,8 @@ def test_every_cell_is_read(tmp_path):
     data, problems = parse(report_yaml(), tmp_path)
     assert problems.errors == []
     assert data.table2["行政规范性文件"]["现行有效件数"] == 1
-    assert data.table3["state_secret"] == [1, 0, 0, 0, 0, 0, 1]
+    assert data.table3["granted"] == [1, 0, 0, 0, 0, 0, 1]
+    assert data.table3["state_secret"] == [0] * 7
     assert data.table4["复议后起诉"] == [0, 0, 0, 0, 0]
     assert data.prose["五、存在的主要问题及改进情况"] == "问题正文。"
 
@@ -55,7 +61,8 @@ def test_typographic_variants_of_labels_are_accepted(tmp_path):
     assert normalise_label('3、危及"三安全一稳定"') == normalise_label("3.危及“三安全一稳定”")
     data, problems = parse(report_yaml(variant=True), tmp_path)
     assert problems.errors == []
-    assert data.table3["not_held"] == [1, 0, 0, 0, 0, 0, 1]
+    assert data.table3["not_held"] == [0] * 7
+    assert data.table3["results_total"] == [1, 0, 0, 0, 0, 0, 1]
 
 
 def test_an_omitted_cell_is_an_error_naming_it_unless_zero_fill(tmp_path):
