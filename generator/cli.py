@@ -19,6 +19,7 @@ from generator.check import CALENDAR_RULE_ID, RULES, check_site
 from generator.errors import BuildError, Problem, Problems
 from generator.fix import assign_index_numbers
 from generator.output import OutputError
+from generator.report_template import ReportExists, write_report_template
 from generator.scaffold import ScaffoldError, init_site
 from generator.standard import LEVELS
 
@@ -63,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_cmd.add_argument("--list-rules", action="store_true", help="列出全部检查规则及编号")
 
+    report_cmd = commands.add_parser(
+        "report", help="年度报告：report new <机关> <年份> 生成填报模板"
+    )
+    report_sub = report_cmd.add_subparsers(
+        dest="report_command", required=True, metavar="子命令", parser_class=_Parser
+    )
+    new_cmd = report_sub.add_parser("new", help="生成某机关某年度的年度报告模板（含全部单元格）")
+    new_cmd.add_argument("unit", help="机关文件夹名或网址名（slug）")
+    new_cmd.add_argument("year", type=int, help="报告年度，如 2025")
+
     init_cmd = commands.add_parser("init", help="新建站点：生成 site.yaml 和四个部分的内容骨架")
     init_cmd.add_argument("directory", type=Path, help="新站点所在的文件夹")
     init_cmd.add_argument("--unit", default="本机关", help="机关全称，如 某某县人民政府")
@@ -78,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(root, args.force)
         if args.command == "check":
             return _check(root, args)
+        if args.command == "report":
+            return _report_new(root, args.unit, args.year)
         if args.command == "init":
             return _init(args.directory.resolve(), args.unit, args.level)
     except KeyboardInterrupt:
@@ -155,6 +168,32 @@ def _report(problems: Problems, root: Path, fmt: str) -> None:
             print(json.dumps(problem.as_json(root), ensure_ascii=False))
         return
     _print_problems(problems.items, root)
+
+
+def _report_new(root: Path, unit_name: str, year: int) -> int:
+    problems = Problems()
+    try:
+        _, site = load(root, problems)
+    except BuildError:
+        _print_problems(problems.errors, root)
+        return EXIT_ERRORS
+    unit = next((u for u in site.units if unit_name in (u.key, u.slug, u.name)), None)
+    if unit is None:
+        names = "、".join(u.key for u in site.units)
+        print(f"错误：找不到机关“{unit_name}”；现有机关：{names}", file=sys.stderr)
+        return EXIT_USAGE
+    if not 2021 <= year <= 2100:
+        print(f"错误：年度 {year} 不在 2021 年（现行格式施行）以后的合理范围内", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        path = write_report_template(unit, year)
+    except ReportExists as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_ERRORS
+    print(
+        f"已生成 {path.relative_to(root).as_posix()}：请把每个 ~ 改为数字后运行 zfxxgk check 核对。"
+    )
+    return EXIT_OK
 
 
 def _init(directory: Path, unit: str, level: str) -> int:

@@ -151,7 +151,7 @@ class _Parser:
         self.problems.error(
             self.path,
             line,
-            f"缺少“{where}”；如确为 0，请填写 0，或在文件开头写“{ZERO_FILL_KEY}: true”",
+            f"缺少{where}；如确为 0，请填写 0，或在文件开头写“{ZERO_FILL_KEY}: true”",
         )
 
     def _prose(self, title: str) -> str:

@@ -68,7 +68,7 @@ def test_typographic_variants_of_labels_are_accepted(tmp_path):
 def test_an_omitted_cell_is_an_error_naming_it_unless_zero_fill(tmp_path):
     text = report_yaml(skip="2.重复申请")
     _, problems = parse(text, tmp_path)
-    assert [p.message.split("；")[0] for p in problems.errors] == ["缺少“表三“2.重复申请””"]
+    assert [p.message.split("；")[0] for p in problems.errors] == ["缺少表三“2.重复申请”"]
     data, problems = parse("未填视为0: true\n" + text, tmp_path)
     assert problems.errors == [] and data.table3["duplicate"] == [0] * 7
 
