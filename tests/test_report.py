@@ -8,7 +8,6 @@ from generator.errors import Problems
 from generator.report import national_format, normalise_label, parse_report, table3_rows
 from generator.source import parse_yaml
 
-
 # One application from a natural person, received this year and granted: the sums hold.
 ONE_APPLICATION = {"new_received", "granted", "results_total"}
 

@@ -11,8 +11,14 @@ REPORTS = "content/测试县人民政府/政府信息公开工作年度报告"
 
 
 def test_template_has_every_cell_and_prefills_what_can_be_derived(small_site, capsys):
-    last_year = report_yaml(2024).replace("四、结转下年度继续办理: [0, 0, 0, 0, 0, 0, 0]", "四、结转下年度继续办理: [1, 0, 0, 0, 0, 0, 1]")
-    last_year = last_year.replace("一、本年新收政府信息公开申请数量: [1, 0, 0, 0, 0, 0, 1]", "一、本年新收政府信息公开申请数量: [2, 0, 0, 0, 0, 0, 2]")
+    last_year = report_yaml(2024).replace(
+        "四、结转下年度继续办理: [0, 0, 0, 0, 0, 0, 0]",
+        "四、结转下年度继续办理: [1, 0, 0, 0, 0, 0, 1]",
+    )
+    last_year = last_year.replace(
+        "一、本年新收政府信息公开申请数量: [1, 0, 0, 0, 0, 0, 1]",
+        "一、本年新收政府信息公开申请数量: [2, 0, 0, 0, 0, 0, 2]",
+    )
     small_site.write(f"{REPORTS}/2024.yaml", last_year)
     assert main(["-C", str(small_site.root), "report", "new", "测试县人民政府", "2025"]) == 0
     text = (small_site.root / REPORTS / "2025.yaml").read_text(encoding="utf-8")
@@ -40,4 +46,3 @@ def test_existing_report_is_not_overwritten(small_site, capsys):
 def test_unknown_unit(small_site, capsys):
     assert main(["-C", str(small_site.root), "report", "new", "没有的局", "2025"]) == 2
     assert "找不到机关“没有的局”" in capsys.readouterr().err
-

@@ -1,0 +1,47 @@
+"""The example site in content/ (the fictional 示例县) builds, links and checks clean."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_build import assert_all_links_resolve
+
+from generator.build import build, load
+from generator.check import check_site
+from generator.errors import Problems
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    root = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+def test_example_site_checks_clean(example):
+    problems = Problems()
+    config, site = load(example, problems)
+    check_site(site, config, problems)
+    assert [p.format(example) for p in problems.items] == []
+    levels = [unit.level for unit in site.units]
+    assert levels.count("政府") >= 1 and levels.count("部门") >= 3 and levels.count("乡镇") >= 2
+    documents = site.documents
+    assert len(documents) >= 60
+    assert sum(d.validity != "有效" for d in documents) >= 3
+    assert sum(bool(d.interpretations) for d in documents) >= 3
+    assert all(unit.guide and unit.rules for unit in site.units)
+
+
+def test_example_site_builds_and_every_link_resolves(example):
+    result = build(example)
+    out = result.config.output_dir
+    assert result.stats.pages > 200
+    assert assert_all_links_resolve(out) > 3000
+    for unit in result.site.units:
+        for url in unit.part_urls.values():
+            assert (out / url / "index.html").is_file()
+        for report in unit.reports:
+            assert (out / report.url / "index.html").is_file()
