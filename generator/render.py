@@ -20,6 +20,7 @@ from urllib.parse import quote
 import jinja2
 
 from generator import standard
+from generator.charts import report_charts
 from generator.config import SiteConfig
 from generator.links import page_index
 from generator.markup import MarkupRenderer
@@ -312,6 +313,7 @@ class SiteRenderer:
             base,
             standard.REPORTS.name,
             unit=unit,
+            charts=report_charts(unit.reports),
             column_type=standard.REPORTS.column_type,
         )
         crumbs = [*base, Crumb(standard.REPORTS.name, url)]
