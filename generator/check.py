@@ -16,8 +16,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from generator import report_rules, standard
+from generator.cache import FileCache
 from generator.config import SiteConfig
 from generator.errors import ERROR, WARNING, Problem, Problems
 from generator.indexno import IndexPattern
@@ -25,9 +27,11 @@ from generator.links import local_target
 from generator.model import Document, Site, Unit
 from generator.privacy import find_personal_numbers
 from generator.source import read_text
+from generator.views import fingerprint
 from generator.wording import WordingEntry, find_wording, load_default_wording
 from generator.workdays import CalendarError, WorkCalendar, calendar_from_mapping
 
+T = TypeVar("T")
 PUBLISH_DEADLINE = 20  # working days, 条例第二十六条
 INTERPRETATION_DEADLINE = 3  # working days, 国办发〔2016〕19号 (rules.md §5 政策解读)
 DOC_NO = re.compile(r"^.+〔\d{4}〕\d+号$")  # rules.md §4 发文字号 syntax
@@ -52,6 +56,7 @@ class CheckContext:
     problems: Problems
     rule: CheckRule | None = None
     severities: dict[str, str] = field(default_factory=dict)
+    cache: FileCache | None = None
     _calendar: WorkCalendar | None = None
     _reported_years: set[int] = field(default_factory=set)
 
@@ -60,6 +65,12 @@ class CheckContext:
         assert rule is not None
         severity = self.severities.get(rule.id, rule.severity)
         self.problems.items.append(Problem(path, line, message, severity, rule.id, rule.basis))
+
+    def scan(self, kind: str, path: Path, work: Callable[[Path, Problems], T]) -> T:
+        """Per-file work, reused across rebuilds while the file is unchanged."""
+        if self.cache is None:
+            return work(path, Problems())
+        return self.cache.get(kind, path, work, Problems())
 
     def display(self, path: Path) -> str:
         try:
@@ -379,11 +390,14 @@ def _privacy(ctx: CheckContext) -> None:
     allowed = set(ctx.config.privacy_allowlist)
     for unit in ctx.site.units:
         allowed.update(v for v in (unit.contact.phone, unit.contact.fax) if v)
-    for path in _published_texts(ctx.site):
+    kind = "privacy:" + fingerprint(sorted(allowed))
+
+    def scan(path: Path, _: Problems) -> list:
         text = _read_for_scan(path)
-        if text is None:
-            continue
-        for finding in find_personal_numbers(text, allowed):
+        return find_personal_numbers(text, allowed) if text is not None else []
+
+    for path in _published_texts(ctx.site):
+        for finding in ctx.scan(kind, path, scan):
             ctx.report(
                 path,
                 finding.line,
@@ -400,13 +414,16 @@ def _wording(ctx: CheckContext) -> None:
     entries = load_default_wording() + [
         WordingEntry(wrong, right, "本站规定") for wrong, right in ctx.config.wording.items()
     ]
+    kind = "wording:" + fingerprint(entries)
+
+    def scan(path: Path, _: Problems) -> list:
+        text = _read_for_scan(path)
+        return find_wording(text, entries) if text is not None else []
+
     for path in _published_texts(ctx.site):
         if path.suffix.lower() not in (".md", ".yaml", ".yml", ".txt"):
             continue
-        text = _read_for_scan(path)
-        if text is None:
-            continue
-        for hit in find_wording(text, entries):
+        for hit in ctx.scan(kind, path, scan):
             ctx.report(path, hit.line, f"“{hit.wrong}”应为“{hit.right}”（{hit.reason}）")
 
 
@@ -560,8 +577,17 @@ CALENDAR_RULE_ID = "calendar.unknown-year"
 RULE_IDS = {rule.id for rule in RULES} | {CALENDAR_RULE_ID}
 
 
-def check_site(site: Site, config: SiteConfig, problems: Problems, external: bool = False) -> None:
-    """Run every enabled rule over ``site``; findings go to ``problems``."""
+def check_site(
+    site: Site,
+    config: SiteConfig,
+    problems: Problems,
+    external: bool = False,
+    cache: FileCache | None = None,
+) -> None:
+    """Run every enabled rule over ``site``; findings go to ``problems``.
+
+    With a ``cache`` (kept by ``serve``) unchanged files are not scanned again.
+    """
     for rule_id in config.checks:
         if rule_id not in RULE_IDS:
             problems.error(
@@ -569,7 +595,7 @@ def check_site(site: Site, config: SiteConfig, problems: Problems, external: boo
                 None,
                 f"checks 中的规则编号“{rule_id}”不存在；运行 zfxxgk check --list-rules 查看全部规则",
             )
-    ctx = CheckContext(site, config, problems, severities=dict(config.checks))
+    ctx = CheckContext(site, config, problems, severities=dict(config.checks), cache=cache)
     for rule in _enabled(RULES, config, external):
         ctx.rule = rule
         rule.run(ctx)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import standard
+from generator.cache import FileCache
 from generator.config import SiteConfig
 from generator.errors import Problems
 from generator.model import (
@@ -121,10 +122,17 @@ ATTACHMENT_KEYS = _aliases({"文件": ("file", "path"), "名称": ("title", "nam
 class _Loader:
     """Reads one site's content tree; holds only the config and the problem list."""
 
-    def __init__(self, config: SiteConfig, problems: Problems):
+    def __init__(self, config: SiteConfig, problems: Problems, cache: FileCache | None):
         self.config = config
         self.problems = problems
         self.content = config.content_dir
+        self.cache = cache
+
+    def _read(self, kind: str, path: Path, work):
+        """Parse ``path`` with ``work``, reusing the last result while the file is unchanged."""
+        if self.cache is None:
+            return work(path, self.problems)
+        return self.cache.get(kind, path, work, self.problems)
 
     # -- site and units -------------------------------------------------------------
 
@@ -163,7 +171,7 @@ class _Loader:
                 f"机关文件夹“{folder.name}”缺少 {UNIT_FILE}（机关名称、统一社会信用代码、层级等）",
             )
             return None
-        raw = load_yaml_file(path, self.problems)
+        raw = self._read("yaml", path, load_yaml_file)
         return normalise_keys(raw, UNIT_KEYS, path, self.problems) if raw is not None else None
 
     def _unit(self, folder: Path, data: LineDict | None, url: str) -> Unit:
@@ -268,7 +276,7 @@ class _Loader:
     # -- guide and rules --------------------------------------------------------------
 
     def _guide(self, path: Path, unit: Unit) -> Guide | None:
-        source = load_markdown(path, self.problems)
+        source = self._read("markdown", path, load_markdown)
         if source is None:
             return None
         meta = normalise_keys(source.meta, GUIDE_KEYS, path, self.problems)
@@ -323,6 +331,7 @@ class _Loader:
                     doc_no=text_value(meta.get("发文字号")),
                     body=source.body,
                     body_line=source.body_line,
+                    digest=source.digest,
                 )
             )
         rules.sort(key=lambda r: (-r.publish_date.toordinal(), r.title))
@@ -362,7 +371,7 @@ class _Loader:
         path = folder / CATEGORY_FILE
         if not path.is_file():
             return LineDict()
-        raw = load_yaml_file(path, self.problems)
+        raw = self._read("yaml", path, load_yaml_file)
         return normalise_keys(raw, CATEGORY_KEYS, path, self.problems) if raw else LineDict()
 
     def _category(self, folder: Path, meta: LineDict, url: str, unit: Unit) -> Category:
@@ -445,6 +454,7 @@ class _Loader:
             body=source.body,
             body_line=source.body_line,
             meta_lines=dict(meta.lines),
+            digest=source.digest,
         )
 
     def _attachments(self, meta: LineDict, path: Path, page_url: str) -> list[Attachment]:
@@ -517,7 +527,7 @@ class _Loader:
         return reports
 
     def _report(self, path: Path, year: int, unit: Unit) -> AnnualReport | None:
-        data = load_yaml_file(path, self.problems)
+        data = self._read("yaml", path, load_yaml_file)
         if data is None:
             return None
         stated = data.get("年度")
@@ -551,7 +561,7 @@ class _Loader:
                 continue
             if entry.suffix != ".md":
                 continue
-            source = load_markdown(entry, self.problems)
+            source = self._read("markdown", entry, load_markdown)
             if source is not None:
                 yield source
 
@@ -617,9 +627,12 @@ class _Loader:
         return [(text_value(item), data.line_of(key)) for item in items if text_value(item)]
 
 
-def load_site(config: SiteConfig, problems: Problems) -> Site:
-    """Read ``content/`` into a :class:`Site`; problems go to ``problems``."""
-    return _Loader(config, problems).site()
+def load_site(config: SiteConfig, problems: Problems, cache: FileCache | None = None) -> Site:
+    """Read ``content/`` into a :class:`Site`; problems go to ``problems``.
+
+    With a ``cache`` (kept by ``serve`` between builds) unchanged files are not parsed again.
+    """
+    return _Loader(config, problems, cache).site()
 
 
 def derive_summary(body: str, limit: int = 120) -> str:

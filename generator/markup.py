@@ -8,6 +8,7 @@ library) unless the site opts out, so content can never inject script into a pag
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
@@ -60,11 +61,14 @@ class MarkupRenderer:
         *,
         pretty_urls: bool = False,
         allow_raw_html: bool = False,
+        memo: dict | None = None,
     ):
         self.pages = pages
         self.content_root = content_root.resolve()
         self.pretty_urls = pretty_urls
         self.allow_raw_html = allow_raw_html
+        # (text digest, folder, page URL) -> (Rendered, how each local link resolved)
+        self.memo = memo if memo is not None else {}
         self._current: _Context | None = None
         self._md = markdown.Markdown(
             extensions=[
@@ -84,12 +88,18 @@ class MarkupRenderer:
 
     def render(self, text: str, source: Path, page_url: str) -> Rendered:
         """Render ``text`` (the body of ``source``) for the page at ``page_url``."""
-        self._current = _Context(source.resolve().parent, page_url, Rendered(""))
+        folder = source.resolve().parent
+        key = (hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(), folder, page_url)
+        cached = self.memo.get(key)
+        if cached is not None and all(self._resolve(t, page_url) == r for t, r in cached[1]):
+            return cached[0]
+        self._current = _Context(folder, page_url, Rendered(""))
         self._md.reset()
         html = self._md.convert(text)
-        result = self._current.result
-        self._current = None
+        context, self._current = self._current, None
+        result = context.result
         result.html = html if self.allow_raw_html else sanitise(html)
+        self.memo[key] = (result, context.resolutions)
         return result
 
     def rewrite(self, href: str) -> str:
@@ -98,27 +108,32 @@ class MarkupRenderer:
         target = local_target(context.folder, href) if context else None
         if context is None or target is None:
             return href
-        fragment = urlsplit(href).fragment
-        fragment = f"#{fragment}" if fragment else ""
-        url = self.pages.get(target)
-        if url is None:
-            url = self._asset(target, context)
-        if url is None:
+        resolution = self._resolve(target, context.page_url)
+        context.resolutions.append((target, resolution))
+        kind, url = resolution
+        if kind == "broken":
             context.result.broken_links.append(href)
             return href
-        return relative(context.page_url, url, self.pretty_urls) + fragment
+        if kind == "asset":
+            context.result.assets.append((target, url))
+        fragment = urlsplit(href).fragment
+        return relative(context.page_url, url, self.pretty_urls) + (
+            f"#{fragment}" if fragment else ""
+        )
 
-    def _asset(self, target: Path, context: _Context) -> str | None:
+    def _resolve(self, target: Path, page_url: str) -> tuple[str, str]:
+        """Where a local link goes: another page, a file copied beside this page, or nowhere."""
+        url = self.pages.get(target)
+        if url is not None:
+            return ("page", url)
         if not target.is_file() or target.suffix == ".md":
-            return None
+            return ("broken", "")
         try:
             target.relative_to(self.content_root)
         except ValueError:
-            return None  # never publish a file from outside content/
+            return ("broken", "")  # never publish a file from outside content/
         name = (pinyin_initials(target.stem) or short_hash(target.name)) + target.suffix.lower()
-        url = posixpath.join(context.page_url, name)
-        context.result.assets.append((target, url))
-        return url
+        return ("asset", posixpath.join(page_url, name))
 
 
 @dataclass
@@ -126,6 +141,7 @@ class _Context:
     folder: Path
     page_url: str
     result: Rendered
+    resolutions: list[tuple[Path, tuple[str, str]]] = field(default_factory=list)
 
 
 class _LinkTreeprocessor(Treeprocessor):

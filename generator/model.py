@@ -80,6 +80,7 @@ class Document:
     body: str = ""
     body_line: int = 1
     meta_lines: dict[str, int] = field(default_factory=dict)
+    digest: str = ""  # of the source file
 
     @property
     def is_regulatory(self) -> bool:
@@ -116,6 +117,7 @@ class Rule:
     doc_no: str = ""
     body: str = ""
     body_line: int = 1
+    digest: str = ""
 
 
 @dataclass

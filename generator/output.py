@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.render import OutputFile
@@ -87,3 +87,77 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()
+
+
+@dataclass
+class SyncStats:
+    """What an incremental write changed."""
+
+    written: list[str]  # output paths whose bytes were (re)written
+    removed: list[str]  # output paths that no longer exist in the site
+    pages: int  # HTML pages rendered this time
+
+
+@dataclass
+class SyncState:
+    """What ``sync_site`` remembers between rebuilds: the paths it wrote, and the stamp of
+    the source of every copied file."""
+
+    paths: set[str] = field(default_factory=set)
+    copied: dict[str, tuple] = field(default_factory=dict)
+
+
+def sync_site(files: Iterable[OutputFile], out_dir: Path, state: SyncState) -> SyncStats:
+    """Bring ``out_dir`` in line with ``files`` in place, touching only what changed.
+
+    Used by ``serve`` between rebuilds; ``state`` is updated.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    seen: set[str] = set()
+    written: list[str] = []
+    pages = 0
+    for file in files:
+        target = out_dir / _safe_relative(file.path)
+        seen.add(file.path)
+        if file.unchanged and target.exists():
+            continue
+        if file.data is not None:
+            pages += file.path.endswith(".html")
+            if target.is_file() and target.read_bytes() == file.data:
+                continue
+            _atomic_write(target, file.data)
+        elif file.source is not None:
+            stamp = _source_stamp(file.source)
+            if state.copied.get(file.path) == stamp and target.exists():
+                continue
+            _atomic_write(target, file.source.read_bytes())
+            state.copied[file.path] = stamp
+        written.append(file.path)
+    removed = sorted(state.paths - seen)
+    for path in removed:
+        _remove_with_empty_parents(out_dir, path)
+        state.copied.pop(path, None)
+    state.paths = seen
+    return SyncStats(written, removed, pages)
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    # A reader (the dev server) never sees half a file: write beside it, then rename.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, target)
+
+
+def _source_stamp(path: Path) -> tuple:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _remove_with_empty_parents(out_dir: Path, path: str) -> None:
+    target = out_dir / path
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +28,7 @@ from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
 from generator.urls import absolute, relative
+from generator.views import category_view, fingerprint, unit_view
 
 ASSETS = "assets/"
 CATALOGUE_FIELDS = (
@@ -50,6 +52,30 @@ class OutputFile:
     path: str  # relative to output/, POSIX separators
     data: bytes | None = None
     source: Path | None = None
+    unchanged: bool = False  # same as in the previous build of this process: not rendered
+
+
+@dataclass
+class RenderState:
+    """What one build leaves for the next in the same process (``serve``).
+
+    ``pages`` maps an output path to the fingerprint of the context it was rendered from;
+    ``markup`` memoises Markdown bodies. A fresh state renders everything.
+    """
+
+    pages: dict[str, str] = field(default_factory=dict)
+    markup: dict = field(default_factory=dict)
+
+
+def theme_digest(config: SiteConfig) -> str:
+    """A digest of every template and static file of the theme chain."""
+    digest = hashlib.blake2b(digest_size=16)
+    for theme in theme_dirs(config):
+        for file in sorted(theme.rglob("*")):
+            if file.is_file():
+                digest.update(str(file).encode("utf-8"))
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -109,24 +135,35 @@ def filesize(size: int) -> str:
 class SiteRenderer:
     """Renders every page of one site; one instance per build."""
 
-    def __init__(self, site: Site, config: SiteConfig):
+    def __init__(self, site: Site, config: SiteConfig, state: RenderState | None = None):
         self.site = site
         self.config = config
+        self.state = state if state is not None else RenderState()
         self.env = make_environment(config)
         self.markup = MarkupRenderer(
             page_index(site),
             config.content_dir,
             pretty_urls=config.pretty_urls,
             allow_raw_html=config.allow_raw_html,
+            memo=self.state.markup,
         )
         self.broken_links: list[tuple[Path, str]] = []
-        self.units_by_key = {unit.key: unit for unit in site.units}
+        self.views = {unit.key: unit_view(unit) for unit in site.units}
+        # Everything a page depends on besides its own context: the theme and the settings.
+        self.base_key = fingerprint((theme_digest(config), config))
 
     # -- the whole site -------------------------------------------------------------
 
     def files(self) -> Iterator[OutputFile]:
         yield from self.static_files()
-        yield self.page("home.html", self.site.home_url, "政府信息公开", [], standard.COLUMN_NAME)
+        yield self.page(
+            "home.html",
+            self.site.home_url,
+            "政府信息公开",
+            [],
+            standard.COLUMN_NAME,
+            units=tuple(self.views.values()),
+        )
         if self.site.home_url:
             yield self.page(
                 "redirect.html",
@@ -160,7 +197,7 @@ class SiteRenderer:
             f"{unit.name}政府信息公开",
             base[:1],
             standard.COLUMN_NAME,
-            unit=unit,
+            unit=self.views[unit.key],
         )
         yield from self.guide_pages(unit, base)
         yield from self.rule_pages(unit, base)
@@ -182,7 +219,7 @@ class SiteRenderer:
             title,
             base,
             standard.GUIDE.name,
-            unit=unit,
+            unit=self.views[unit.key],
             guide=guide,
             body=body,
             column_type=standard.GUIDE.column_type,
@@ -196,7 +233,7 @@ class SiteRenderer:
             standard.RULES.name,
             base,
             standard.RULES.name,
-            unit=unit,
+            unit=self.views[unit.key],
             column_type=standard.RULES.column_type,
         )
         crumbs = [*base, Crumb(standard.RULES.name, url)]
@@ -212,11 +249,11 @@ class SiteRenderer:
             rule.title,
             crumbs,
             standard.RULES.name,
-            unit=unit,
+            unit=self.views[unit.key],
             rule=rule,
             body=body,
             column_type=standard.RULES.column_type,
-            article=self.article_meta(rule.title, rule.publish_date, unit),
+            article=self.article_meta(rule.title, rule.publish_date, unit.name),
         )
 
     def statutory_pages(self, unit: Unit, base: list[Crumb]) -> Iterator[OutputFile]:
@@ -227,7 +264,8 @@ class SiteRenderer:
             standard.STATUTORY.name,
             base,
             standard.STATUTORY.name,
-            unit=unit,
+            unit=self.views[unit.key],
+            sections=[(category_view(c), c.documents[:5]) for c in unit.categories],
             column_type=standard.STATUTORY.column_type,
         )
         crumbs = [*base, Crumb(standard.STATUTORY.name, url)]
@@ -245,8 +283,8 @@ class SiteRenderer:
                 title,
                 crumbs,
                 category.name,
-                unit=unit,
-                category=category,
+                unit=self.views[unit.key],
+                category=category_view(category),
                 documents=docs,
                 pager=pager,
                 column_type=standard.STATUTORY.column_type,
@@ -266,13 +304,17 @@ class SiteRenderer:
             document.title,
             crumbs,
             category.name,
-            unit=unit,
-            category=category,
+            unit=self.views[unit.key],
+            category=category_view(category),
             document=document,
             body=body,
             column_type=standard.STATUTORY.column_type,
             article=self.article_meta(
-                document.title, document.publish_date, unit, document.summary, document.keywords
+                document.title,
+                document.publish_date,
+                unit.name,
+                document.summary,
+                document.keywords,
             ),
         )
         for attachment in document.attachments:
@@ -293,7 +335,7 @@ class SiteRenderer:
                 title,
                 base,
                 standard.CATALOGUE.name,
-                unit=unit,
+                unit=self.views[unit.key],
                 documents=docs,
                 pager=pager,
                 column_type=standard.CATALOGUE.column_type,
@@ -312,7 +354,7 @@ class SiteRenderer:
             standard.REPORTS.name,
             base,
             standard.REPORTS.name,
-            unit=unit,
+            unit=self.views[unit.key],
             charts=report_charts(unit.reports),
             column_type=standard.REPORTS.column_type,
         )
@@ -335,14 +377,14 @@ class SiteRenderer:
             report.title,
             crumbs,
             standard.REPORTS.name,
-            unit=unit,
+            unit=self.views[unit.key],
             report=report,
             prose=prose,
             form=national_format(),
             table3_layout=table3_layout(),
             table3_columns=table3_columns(),
             column_type=standard.REPORTS.column_type,
-            article=self.article_meta(report.title, report.publish_date, unit),
+            article=self.article_meta(report.title, report.publish_date, unit.name),
         )
 
     def not_found_page(self) -> OutputFile:
@@ -363,10 +405,15 @@ class SiteRenderer:
         column: str,
         **extra: Any,
     ) -> OutputFile:
+        path = url + "index.html"
+        key = fingerprint((self.base_key, template, url, title, crumbs, column, extra))
+        if self.state.pages.get(path) == key:
+            return OutputFile(path, unchanged=True)
         html = self.env.get_template(template).render(
             self.context(url, title, crumbs, column, **extra)
         )
-        return OutputFile(url + "index.html", data=html.encode("utf-8"))
+        self.state.pages[path] = key
+        return OutputFile(path, data=html.encode("utf-8"))
 
     def context(
         self,
@@ -389,7 +436,7 @@ class SiteRenderer:
         extra.setdefault("unit", None)
         return {
             "config": config,
-            "site": self.site,
+            "home_url": self.site.home_url,
             "standard": standard,
             "page_url": url,
             "title": title,
@@ -400,9 +447,6 @@ class SiteRenderer:
             if config.base_url.startswith("http")
             else "",
             "report_error_url": self.report_error_url(url),
-            "parent_unit": self.units_by_key.get(extra["unit"].parent_key)
-            if extra["unit"]
-            else None,
             **extra,
         }
 
@@ -421,7 +465,7 @@ class SiteRenderer:
         self,
         title: str,
         date: dt.date | None,
-        unit: Unit,
+        source: str,
         description: str = "",
         keywords: Sequence[str] = (),
     ) -> dict[str, str]:
@@ -429,7 +473,7 @@ class SiteRenderer:
         return {
             "ArticleTitle": title,
             "PubDate": f"{date.isoformat()} 00:00" if date else "",
-            "ContentSource": unit.name,
+            "ContentSource": source,
             "Description": description,
             "Keywords": ",".join(keywords),
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -155,6 +156,7 @@ class MarkdownSource:
     meta: LineDict
     body: str
     body_line: int  # line of the file where the body starts
+    digest: str = ""  # of the whole file, so that unchanged documents can skip re-rendering
 
 
 def load_markdown(path: Path, problems: Problems) -> MarkdownSource | None:
@@ -162,9 +164,10 @@ def load_markdown(path: Path, problems: Problems) -> MarkdownSource | None:
     text = read_text(path, problems)
     if text is None:
         return None
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
     lines = text.split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
-        return MarkdownSource(path, LineDict(), text, 1)
+        return MarkdownSource(path, LineDict(), text, 1, digest)
     for index in range(1, len(lines)):
         if lines[index].strip() in (FRONT_MATTER_FENCE, "..."):
             break
@@ -181,7 +184,7 @@ def load_markdown(path: Path, problems: Problems) -> MarkdownSource | None:
         problems.error(path, 2, "头信息应为“键: 值”形式的映射")
         return None
     body = "\n".join(lines[index + 1 :])
-    return MarkdownSource(path, meta, body, index + 2)
+    return MarkdownSource(path, meta, body, index + 2, digest)
 
 
 def normalise_keys(

@@ -1,0 +1,60 @@
+"""Memo of per-file work (parsing, scanning), so that a rebuild redoes only what changed.
+
+An entry is keyed by the file's path and reused while its size and modification time
+stay the same; ``serve`` also drops entries explicitly for every file the watcher reports,
+so that two saves within one timestamp tick are never confused. Problems found while
+doing the work are stored with it and reported again on every reuse.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from generator.errors import Problems
+
+T = TypeVar("T")
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class FileCache:
+    """One memo per kind of work (e.g. "parse", "privacy"), shared by successive builds."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, Path], tuple[Any, Any, list]] = {}
+
+    def get(
+        self, kind: str, path: Path, work: Callable[[Path, Problems], T], problems: Problems
+    ) -> T:
+        stamp = _stamp(path)
+        key = (kind, path)
+        entry = self._entries.get(key)
+        if entry is not None and stamp is not None and entry[0] == stamp:
+            problems.items.extend(entry[2])
+            return entry[1]
+        local = Problems()
+        result = work(path, local)
+        problems.items.extend(local.items)
+        if stamp is not None:
+            self._entries[key] = (stamp, result, local.items)
+        return result
+
+    def forget(self, paths: Iterable[Path]) -> None:
+        """Drop every entry for ``paths`` (files the watcher saw change)."""
+        dropped = {Path(p) for p in paths}
+        for key in [k for k in self._entries if k[1] in dropped]:
+            del self._entries[key]
+
+
+def uncached(kind: str, path: Path, work: Callable[[Path, Problems], T], problems: Problems) -> T:
+    """The same call shape as FileCache.get, for one-off builds."""
+    return work(path, problems)

@@ -1,0 +1,123 @@
+"""What a page shows of the model, as small frozen records, and their fingerprints.
+
+Pages are handed these records rather than the whole model, for two reasons: a template
+can only show what it was given, so every input of a page is in its context; and the
+fingerprint of that context tells whether the page must be rendered again (a rebuild
+skips every page whose fingerprint is unchanged).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from generator import standard
+from generator.model import AnnualReport, Contact, Document, Guide, Rule, Unit
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    """A 栏目 as navigation and overviews show it."""
+
+    name: str
+    url: str
+    slug: str
+    article: str
+    description: str
+    count: int
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A titled link with a date (a rule, a report)."""
+
+    title: str
+    url: str
+    date: dt.date | None
+    year: int = 0
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A unit as every one of its pages shows it: name, links, and its overviews."""
+
+    key: str
+    name: str
+    url: str
+    level: str
+    part_urls: dict[str, str]
+    contact: Contact
+    categories: tuple[CategoryView, ...]
+    rules: tuple[LinkView, ...]
+    reports: tuple[LinkView, ...]
+    guide_updated: dt.date | None
+    has_guide: bool
+    document_count: int
+
+
+def category_view(category) -> CategoryView:
+    return CategoryView(
+        category.name, category.url, category.slug, category.article, category.description,
+        len(category.documents),
+    )  # fmt: skip
+
+
+def unit_view(unit: Unit) -> UnitView:
+    guide = unit.guide
+    return UnitView(
+        key=unit.key,
+        name=unit.name,
+        url=unit.url,
+        level=unit.level,
+        part_urls=dict(unit.part_urls),
+        contact=unit.contact,
+        categories=tuple(category_view(c) for c in unit.categories),
+        rules=tuple(LinkView(r.title, r.url, r.publish_date) for r in unit.rules),
+        reports=tuple(LinkView(r.title, r.url, r.publish_date, r.year) for r in unit.reports),
+        guide_updated=guide.updated if guide else None,
+        has_guide=guide is not None,
+        document_count=len(unit.documents),
+    )
+
+
+# Fields left out of a fingerprint: bodies are stood for by the file digest, and line
+# numbers only matter to error messages.
+_SKIPPED = {
+    Document: {"body", "body_line", "meta_lines", "interpretation_refs"},
+    Rule: {"body", "body_line"},
+    Guide: {"body", "body_line", "meta_lines"},
+    AnnualReport: set(),
+}
+
+
+def fingerprint(value: Any) -> str:
+    """A digest of everything a page is given; equal digests render equal pages."""
+    return hashlib.blake2b(repr(_plain(value)).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool, Decimal)):
+        return value
+    if isinstance(value, (dt.date, Path)):
+        return str(value)
+    if dataclasses.is_dataclass(value):
+        skipped = _SKIPPED.get(type(value), set())
+        return (type(value).__name__,) + tuple(
+            _plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in skipped
+        )
+    if isinstance(value, dict):
+        return tuple((str(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    if callable(value):
+        return None  # helpers such as rel() depend only on the page URL, which is included
+    if isinstance(value, type(standard)):
+        return value.__name__
+    return repr(value)
