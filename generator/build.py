@@ -16,7 +16,7 @@ from generator.errors import BuildError, Problems
 from generator.links import link_interpretations
 from generator.model import Site
 from generator.output import WriteStats, write_site
-from generator.render import SiteRenderer
+from generator.render import SiteRenderer, ThemeError
 
 
 @dataclass
@@ -53,7 +53,11 @@ def build(root: Path, force: bool = False) -> BuildResult:
     if problems.errors and not force:
         raise BuildError(problems)
     renderer = SiteRenderer(site, config)
-    stats = write_site(renderer.files(), config.output_dir)
+    try:
+        stats = write_site(renderer.files(), config.output_dir)
+    except ThemeError as exc:
+        problems.items.append(exc.problem)
+        raise BuildError(problems) from exc
     for source, href in renderer.broken_links:
         problems.warn(source, None, f"正文链接“{href}”指向的文件或文档不存在")
     return BuildResult(config, site, stats, problems, time.perf_counter() - started)

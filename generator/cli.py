@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -47,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--force", action="store_true", help="有错误时仍然生成（不建议用于正式发布）"
     )
+
+    serve_cmd = commands.add_parser("serve", help="本地预览：生成网站并在修改保存后自动刷新")
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）"
+    )
+    serve_cmd.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve_cmd.add_argument("--open", action="store_true", help="启动后自动打开浏览器")
 
     check_cmd = commands.add_parser("check", help="检查内容是否符合政府信息公开的规定")
     check_cmd.add_argument(
@@ -89,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(root, args.force)
         if args.command == "check":
             return _check(root, args)
+        if args.command == "serve":
+            return _serve(root, args.host, args.port, args.open)
         if args.command == "report":
             return _report_new(root, args.unit, args.year)
         if args.command == "init":
@@ -168,6 +178,46 @@ def _report(problems: Problems, root: Path, fmt: str) -> None:
             print(json.dumps(problem.as_json(root), ensure_ascii=False))
         return
     _print_problems(problems.items, root)
+
+
+def _serve(root: Path, host: str, port: int, open_browser: bool) -> int:
+    from generator.serve import DevServer  # watchdog and the HTTP server only when serving
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"警告：--host {host} 会让局域网内的其他电脑也能访问本机预览，仅供临时展示，请勿在公共网络中使用。",
+            file=sys.stderr,
+        )
+    try:
+        server = DevServer(root, host, port)
+    except OSError as exc:
+        print(
+            f"错误：无法在 {host}:{port} 启动预览服务（{exc.strerror or exc}）；可用 --port 换一个端口。",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
+    first = server.start()
+    if not first.ok:
+        print(
+            "注意：内容有错误，预览页面上会显示错误提示；修改保存后自动重新生成。", file=sys.stderr
+        )
+        for problem in first.problems.errors:
+            print("  " + problem.format(root), file=sys.stderr)
+    print(
+        f"预览地址：{server.url}（已生成 {first.pages} 个页面，用时 {first.milliseconds:.0f} 毫秒；按 Ctrl+C 停止）"
+    )
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("预览已停止。")
+    finally:
+        server.stop()
+    return EXIT_OK
 
 
 def _report_new(root: Path, unit_name: str, year: int) -> int:

@@ -23,6 +23,7 @@ import jinja2
 from generator import standard
 from generator.charts import report_charts
 from generator.config import SiteConfig
+from generator.errors import Problem
 from generator.links import page_index
 from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
@@ -68,14 +69,34 @@ class RenderState:
 
 
 def theme_digest(config: SiteConfig) -> str:
-    """A digest of every template and static file of the theme chain."""
+    """A digest of every template of the theme chain (static files are only copied)."""
     digest = hashlib.blake2b(digest_size=16)
     for theme in theme_dirs(config):
-        for file in sorted(theme.rglob("*")):
+        for file in sorted((theme / "templates").rglob("*")):
             if file.is_file():
                 digest.update(str(file).encode("utf-8"))
                 digest.update(file.read_bytes())
     return digest.hexdigest()
+
+
+class ThemeError(Exception):
+    """A template of the theme failed; the build stops and says where."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _template_frame(exc: BaseException, name: str) -> tuple[Path, int | None]:
+    """The innermost template file and line in a Jinja traceback."""
+    where, line = Path(name), None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            where, line = Path(filename), tb.tb_lineno
+        tb = tb.tb_next
+    return where, line
 
 
 @dataclass(frozen=True)
@@ -389,12 +410,24 @@ class SiteRenderer:
 
     def not_found_page(self) -> OutputFile:
         # Served for any missing path, so its links cannot be relative: use base_url.
-        html = self.env.get_template("404.html").render(
-            self.context("", "页面未找到", [], standard.COLUMN_NAME, absolute_links=True)
+        html = self.render_template(
+            "404.html",
+            self.context("", "页面未找到", [], standard.COLUMN_NAME, absolute_links=True),
         )
         return OutputFile("404.html", data=html.encode("utf-8"))
 
     # -- shared helpers ---------------------------------------------------------------
+
+    def render_template(self, name: str, context: dict[str, Any]) -> str:
+        """Render one template; a mistake in a theme becomes a ThemeError with file:line."""
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            where = Path(exc.filename) if exc.filename else Path(name)
+            raise ThemeError(Problem(where, exc.lineno, f"模板语法错误：{exc.message}")) from exc
+        except jinja2.TemplateError as exc:
+            where, line = _template_frame(exc, name)
+            raise ThemeError(Problem(where, line, f"模板错误：{exc.message or exc}")) from exc
 
     def page(
         self,
@@ -409,9 +442,7 @@ class SiteRenderer:
         key = fingerprint((self.base_key, template, url, title, crumbs, column, extra))
         if self.state.pages.get(path) == key:
             return OutputFile(path, unchanged=True)
-        html = self.env.get_template(template).render(
-            self.context(url, title, crumbs, column, **extra)
-        )
+        html = self.render_template(template, self.context(url, title, crumbs, column, **extra))
         self.state.pages[path] = key
         return OutputFile(path, data=html.encode("utf-8"))
 

@@ -98,6 +98,10 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # For an unclosed bracket or quote the problem shows only further down; the line
+        # that opened it is the one to fix.
+        if exc.context_mark and str(exc.context).startswith(_OPENERS):
+            mark = exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problems.error(path, line, f"YAML 格式有误：{_yaml_reason(exc)}")
         return None
@@ -108,6 +112,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
         loader.dispose()
 
 
+_OPENERS = ("while parsing a flow", "while scanning a quoted scalar")
 _YAML_HINTS = (
     ("mapping values are not allowed here", "此处不能出现冒号“:”，含冒号的值请用引号括起来"),
     ("could not find expected ':'", "缺少冒号“:”"),

@@ -1,0 +1,388 @@
+"""``zfxxgk serve``: a local preview that rebuilds and reloads as the editor saves.
+
+Three parts, each on its own thread: a watchdog observer that collects changed paths, a
+rebuild loop that waits for a quiet moment (a save-all or a ``git checkout`` is one
+rebuild) and brings the preview folder up to date through the incremental engine, and an
+HTTP server that serves that folder and tells open pages to reload over server-sent
+events. Broken content never stops the server: the last good site stays, and every page
+shows the problems in an overlay until they are fixed.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import posixpath
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from generator.cache import FileCache
+from generator.check import check_site
+from generator.config import CONFIG_FILE, load_config
+from generator.content import load_site
+from generator.errors import Problems
+from generator.links import link_interpretations
+from generator.output import SyncState, sync_site
+from generator.render import RenderState, SiteRenderer, ThemeError
+
+EVENTS_PATH = "/__zfxxgk/events"
+SCRIPT_PATH = "/__zfxxgk/live.js"
+SCRIPT_TAG = f'<script src="{SCRIPT_PATH}"></script>'.encode()
+LIVE_JS = (Path(__file__).parent / "static" / "live.js").read_bytes()
+QUIET_SECONDS = 0.08  # a burst of saves closer together than this is one rebuild
+TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+
+@dataclass
+class Rebuild:
+    """One rebuild: what changed, what it did, and how long it took."""
+
+    changed: list[Path]
+    ok: bool
+    pages: int = 0
+    written: int = 0
+    removed: int = 0
+    milliseconds: float = 0.0
+    problems: Problems = field(default_factory=Problems)
+
+
+class LivePreview:
+    """The incremental engine behind ``serve``: keeps caches and the preview folder."""
+
+    def __init__(self, root: Path, folder: Path):
+        self.root = root
+        self.folder = folder
+        self.cache = FileCache()
+        self.render_state = RenderState()
+        self.sync_state = SyncState()
+        self.problems: list[str] = []  # of the last failed rebuild; empty when good
+        self.generation = 0
+        self.last_event = "reload"
+        self.changed = threading.Condition()
+
+    def rebuild(self, changed: list[Path]) -> Rebuild:
+        started = time.perf_counter()
+        self.cache.forget(changed)
+        problems = Problems()
+        result = Rebuild(changed=changed, ok=False, problems=problems)
+        config = load_config(self.root, problems)
+        if config is not None:
+            site = load_site(config, problems, self.cache)
+            link_interpretations(site, problems)
+            check_site(site, config, problems, cache=self.cache)
+        if config is None or problems.errors:
+            self._publish("problems", [p.format(self.root) for p in problems.errors])
+        else:
+            renderer = SiteRenderer(site, config, self.render_state)
+            try:
+                stats = sync_site(renderer.files(), self.folder, self.sync_state)
+            except ThemeError as exc:
+                problems.items.append(exc.problem)
+                self.render_state.pages.clear()  # pages after the failing one were not written
+                self._publish("problems", [exc.problem.format(self.root)])
+                result.milliseconds = (time.perf_counter() - started) * 1000
+                return result
+            result.ok = True
+            result.pages, result.written, result.removed = (
+                stats.pages,
+                len(stats.written),
+                len(stats.removed),
+            )
+            self._publish("css" if _only_styles(changed) and self.problems == [] else "reload", [])
+        result.milliseconds = (time.perf_counter() - started) * 1000
+        return result
+
+    def _announce(self, changed: list[Path], site_changed: bool) -> None:
+        """Tell open pages what to do after a good rebuild."""
+        if self.problems:
+            self._publish("reload", [])  # clears the overlay shown for the last problems
+        elif not site_changed:
+            return  # e.g. an empty folder was made: the pages stay as they are
+        elif _only_styles(changed):
+            self._publish("css", [])
+        else:
+            self._publish("reload", [])
+
+    def _publish(self, event: str, problems: list[str]) -> None:
+        with self.changed:
+            self.problems = problems
+            self.last_event = event
+            self.generation += 1
+            self.changed.notify_all()
+
+    def wait(self, generation: int, timeout: float) -> tuple[int, str, list[str]]:
+        """Block until a rebuild after ``generation`` (or the timeout); return the state."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.generation != generation, timeout)
+            return self.generation, self.last_event, list(self.problems)
+
+
+def _only_styles(changed: list[Path]) -> bool:
+    files = [path for path in changed if not path.is_dir()]
+    return bool(files) and all(path.suffix == ".css" for path in files)
+
+
+class _Watcher(FileSystemEventHandler):
+    """Collects the paths that matter (content, themes, site.yaml) and wakes the loop."""
+
+    def __init__(self, root: Path, output: Path, wake: Callable[[Path], None]):
+        self.root = root
+        self.ignored = (output, root / ".git")
+        self.wake = wake
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return  # a file inside changed; that file's own event says which
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                self._consider(Path(str(raw)))
+
+    def _consider(self, path: Path) -> None:
+        if any(path == d or d in path.parents for d in self.ignored):
+            return
+        name = path.name
+        if name.startswith((".", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".partial")):
+            return
+        relevant = path == self.root / CONFIG_FILE or any(
+            (self.root / top) in path.parents for top in ("content", "themes")
+        )
+        if relevant:
+            self.wake(path)
+
+
+class DevServer:
+    """Watches, rebuilds and serves one site until stopped."""
+
+    def __init__(
+        self,
+        root: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        log: Callable[[str], None] = print,
+    ):
+        self.root = root
+        self.log = log
+        self.folder = Path(tempfile.mkdtemp(prefix="zfxxgk-serve-"))
+        self.preview = LivePreview(root, self.folder)
+        self.pending: set[Path] = set()
+        self.events_seen = 0  # counts every event, also repeats for a path already pending
+        self.pending_lock = threading.Condition()
+        self.stopping = False
+        self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
+        self.httpd.daemon_threads = True
+        self.observer = Observer()
+        self.threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> Rebuild:
+        first = self.preview.rebuild([])
+        watcher = _Watcher(self.root, self.root / "output", self._wake)
+        self.observer.schedule(watcher, str(self.root), recursive=True)
+        self.observer.start()
+        for target in (self.httpd.serve_forever, self._rebuild_loop):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self.threads.append(thread)
+        return first
+
+    def stop(self) -> None:
+        self.stopping = True
+        with self.pending_lock:
+            self.pending_lock.notify_all()
+        with self.preview.changed:
+            self.preview.changed.notify_all()
+        self.observer.stop()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.observer.join(timeout=5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _wake(self, path: Path) -> None:
+        with self.pending_lock:
+            self.pending.add(path)
+            self.events_seen += 1
+            self.pending_lock.notify_all()
+
+    def _rebuild_loop(self) -> None:
+        while not self.stopping:
+            with self.pending_lock:
+                self.pending_lock.wait_for(lambda: self.pending or self.stopping)
+                # Coalesce a burst: wait until no new change arrives for a short while.
+                while not self.stopping:
+                    seen = self.events_seen
+                    self.pending_lock.wait_for(lambda s=seen: self.events_seen != s, QUIET_SECONDS)
+                    if self.events_seen == seen:
+                        break
+                changed, self.pending = sorted(self.pending), set()
+            if self.stopping:
+                return
+            self._report(self.preview.rebuild(changed))
+
+    def _report(self, rebuild: Rebuild) -> None:
+        names = "、".join(_display(p, self.root) for p in rebuild.changed[:3])
+        more = f" 等 {len(rebuild.changed)} 个文件" if len(rebuild.changed) > 3 else ""
+        stamp = time.strftime("%H:%M:%S")
+        if rebuild.ok:
+            self.log(
+                f"[{stamp}] {names}{more} 已变化：重新生成 {rebuild.pages} 个页面，"
+                f"更新 {rebuild.written} 个文件、删除 {rebuild.removed} 个，用时 {rebuild.milliseconds:.0f} 毫秒"
+            )
+        else:
+            self.log(
+                f"[{stamp}] {names}{more} 已变化：发现 {len(rebuild.problems.errors)} 个错误，"
+                "网站未更新（浏览器页面上显示错误提示）"
+            )
+            for problem in rebuild.problems.errors:
+                self.log("  " + problem.format(self.root))
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(_PreviewHandler):
+        dev = server
+
+    return Handler
+
+
+class _PreviewHandler(BaseHTTPRequestHandler):
+    """Serves the preview folder, the live-reload script and the event stream."""
+
+    dev: DevServer
+    server_version = "zfxxgk-serve"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+        pass  # one line per rebuild is what the editor wants to see, not one per request
+
+    def do_HEAD(self) -> None:  # noqa: N802 (stdlib API)
+        self._serve(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802 (stdlib API)
+        self._serve(head=False)
+
+    def _serve(self, head: bool) -> None:
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH:
+            self._events()
+            return
+        if path == SCRIPT_PATH:
+            self._send(HTTPStatus.OK, "application/javascript; charset=utf-8", LIVE_JS, head)
+            return
+        target = self._resolve(path)
+        if target is None:
+            self._not_found(head)
+            return
+        if target.is_dir():
+            if not path.endswith("/"):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", path + "/")
+                self.end_headers()
+                return
+            target = target / "index.html"
+            if not target.is_file():
+                self._not_found(head)
+                return
+        self._send_file(HTTPStatus.OK, target, head)
+
+    def _resolve(self, path: str) -> Path | None:
+        """The file for a URL path, never outside the preview folder."""
+        parts = [p for p in posixpath.normpath(unquote(path)).split("/") if p not in ("", ".")]
+        if ".." in parts or any("\\" in p or "\0" in p for p in parts):
+            return None
+        root = self.dev.folder.resolve()
+        target = root.joinpath(*parts).resolve() if parts else root
+        if target != root and root not in target.parents:
+            return None
+        return target if target.exists() else None
+
+    def _not_found(self, head: bool) -> None:
+        page = self.dev.folder / "404.html"
+        if page.is_file():
+            self._send_file(HTTPStatus.NOT_FOUND, page, head)
+        else:
+            self._send(
+                HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", "页面未找到".encode(), head
+            )
+
+    def _send_file(self, status: HTTPStatus, target: Path, head: bool) -> None:
+        try:
+            data = target.read_bytes()
+        except OSError:
+            self._send(
+                HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", "页面未找到".encode(), head
+            )
+            return
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = _inject(data)
+        if kind.startswith(TEXT_TYPES):
+            kind += "; charset=utf-8"
+        self._send(status, kind, data, head)
+
+    def _send(self, status: HTTPStatus, kind: str, data: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _events(self) -> None:
+        preview = self.dev.preview
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        generation, _, problems = preview.wait(-1, 0)
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            if problems:
+                self._event("problems", problems)
+            self.wfile.flush()
+            while not self.dev.stopping:
+                newer, event, problems = preview.wait(generation, 15)
+                if newer == generation:
+                    self.wfile.write(b": keep-alive\n\n")  # also finds closed connections
+                else:
+                    generation = newer
+                    self._event(event, problems)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def _event(self, name: str, problems: list[str]) -> None:
+        payload = json.dumps(problems, ensure_ascii=False)
+        self.wfile.write(f"event: {name}\ndata: {payload}\n\n".encode())
+
+
+def _inject(html: bytes) -> bytes:
+    """Add the live-reload script to a served page (never to the built site)."""
+    marker = b"</body>"
+    index = html.rfind(marker)
+    if index == -1:
+        return html + SCRIPT_TAG
+    return html[:index] + SCRIPT_TAG + html[index:]

@@ -1,0 +1,221 @@
+"""``zfxxgk serve``: HTTP behaviour, live-reload events, and the editor's loop in a real browser."""
+
+import os
+import queue
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import document
+
+from generator.serve import DevServer
+
+pytestmark = pytest.mark.server
+DOC = "content/测试县人民政府/法定主动公开内容/行政规范性文件/春耕通知.md"
+DOC_URL = "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/cgtz/"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def server(small_site):
+    dev = DevServer(small_site.root, port=0, log=lambda line: None)
+    first = dev.start()
+    assert first.ok, [p.format() for p in first.problems.items]
+    yield dev
+    dev.stop()
+
+
+def fetch(url: str) -> tuple[int, str, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return (
+                response.status,
+                response.headers["Content-Type"],
+                response.read().decode("utf-8"),
+            )
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode("utf-8")
+
+
+class EventStream:
+    """Reads the server-sent events on a thread, so that tests can wait for the next one."""
+
+    def __init__(self, url: str):
+        self.events: queue.Queue = queue.Queue()
+        self.response = urllib.request.urlopen(url + "__zfxxgk/events", timeout=30)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        name = None
+        try:
+            for raw in self.response:
+                line = raw.decode("utf-8").rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: ") and name:
+                    self.events.put((name, line[6:]))
+                    name = None
+        except (OSError, ValueError):
+            pass
+
+    def next(self, timeout: float = 10.0) -> tuple[str, str]:
+        return self.events.get(timeout=timeout)
+
+
+def write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def test_serves_pages_with_live_script_and_charset(server):
+    status, kind, body = fetch(server.url + DOC_URL)
+    assert status == 200 and kind == "text/html; charset=utf-8"
+    assert '<script src="/__zfxxgk/live.js"></script></body>' in body
+    status, kind, _ = fetch(server.url + "assets/style.css")
+    assert (status, kind) == (200, "text/css; charset=utf-8")
+    # the script is only added on the fly: the built files have none
+    assert "live.js" not in (server.folder / DOC_URL / "index.html").read_text(encoding="utf-8")
+
+
+def test_binds_loopback_by_default(server):
+    assert server.httpd.server_address[0] == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../../etc/passwd",
+        "%2e%2e/%2e%2e/etc/passwd",
+        "..%2f..%2fetc/passwd",
+        "zfxxgk/../../../etc/passwd",
+    ],
+)
+def test_nothing_outside_the_site_is_served(server, path):
+    import http.client
+
+    host, port = server.httpd.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=5)
+    connection.request("GET", "/" + path)
+    response = connection.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    assert response.status == 404 and "root:" not in body
+
+
+def test_change_pushes_reload_and_new_text(server, small_site):
+    stream = EventStream(server.url)
+    path = small_site.root / DOC
+    write(
+        path,
+        path.read_text(encoding="utf-8").replace(
+            "现将有关事项通知如下", "现将春耕备耕事项通知如下"
+        ),
+    )
+    assert stream.next()[0] == "reload"
+    assert "现将春耕备耕事项通知如下" in fetch(server.url + DOC_URL)[2]
+
+
+def test_broken_yaml_keeps_last_good_site_and_reports_problems(server, small_site):
+    stream = EventStream(server.url)
+    path = small_site.root / DOC
+    good = path.read_text(encoding="utf-8")
+    write(path, good.replace("标题: 关于", "标题: [关于"))
+    name, data = stream.next()
+    assert name == "problems" and "春耕通知.md:2: 错误：YAML 格式有误" in data
+    assert fetch(server.url + DOC_URL)[0] == 200  # the last good page is still served
+    write(path, good)
+    assert stream.next()[0] == "reload"
+
+
+def test_deleted_document_disappears(server, small_site):
+    stream = EventStream(server.url)
+    (small_site.root / "content/测试县人民政府/法定主动公开内容/行政规范性文件/旧办法.md").unlink()
+    assert stream.next()[0] == "reload"
+    status, _, body = fetch(server.url + "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/jbf/")
+    assert status == 404 and "页面未找到" in body
+
+
+def test_stylesheet_change_swaps_css_without_reload(server, small_site):
+    theme = small_site.root / "themes/default/static"
+    theme.mkdir(parents=True)
+    stream = EventStream(server.url)
+    write(theme / "style.css", "body { color: #000; }\n")
+    assert stream.next()[0] == "css"
+    assert fetch(server.url + "assets/style.css")[2] == "body { color: #000; }\n"
+
+
+def test_burst_of_saves_is_one_rebuild(server, small_site):
+    rebuilds = []
+    server.log = rebuilds.append
+    stream = EventStream(server.url)
+    for number in range(5):
+        small_site.doc(
+            "行政规范性文件",
+            f"批量{number}",
+            document(f"批量{number}", f"11999900MB0000009X/2025-{number + 10:05d}"),
+        )
+    assert stream.next()[0] == "reload"
+    time.sleep(0.5)
+    assert stream.events.empty() and len(rebuilds) == 1, rebuilds
+
+
+# -- in a real browser ------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("ZFXXGK_REQUIRE_BROWSER"):
+            pytest.fail("chromium is not installed")
+        pytest.skip("chromium is not installed")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.mark.browser
+def test_editor_loop_in_chromium(server, small_site, browser):
+    page = browser.new_page()
+    page.goto(server.url + DOC_URL)
+    page.wait_for_function("document.readyState === 'complete'")
+    time.sleep(0.3)  # let the event stream connect
+    path = small_site.root / DOC
+    good = path.read_text(encoding="utf-8")
+
+    write(path, good.replace("现将有关事项通知如下", "现将修改后的事项通知如下"))
+    page.locator(".body p", has_text="现将修改后的事项通知如下").wait_for(timeout=10_000)
+
+    write(path, good.replace("标题: 关于", "标题: [关于"))
+    overlay = page.locator("#zfxxgk-problems")
+    overlay.wait_for(timeout=10_000)
+    assert "YAML 格式有误" in overlay.inner_text()
+
+    write(path, good)
+    overlay.wait_for(state="detached", timeout=10_000)
+    page.locator(".body p", has_text="现将有关事项通知如下").wait_for(timeout=10_000)
+
+    repealed = small_site.root / "content/测试县人民政府/法定主动公开内容/行政规范性文件/旧办法.md"
+    page.goto(server.url + "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/jbf/")
+    repealed.unlink()
+    response = None
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        response = page.goto(server.url + "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/jbf/")
+        if response.status == 404:
+            break
+        time.sleep(0.2)
+    assert response is not None and response.status == 404
