@@ -32,7 +32,7 @@ def test_content_errors_exit_one_with_file_and_line_and_no_traceback(small_site)
         "content/测试县人民政府/法定主动公开内容/行政规范性文件/坏日期.md:5: 错误：成文日期“2025-13-01”"
         in result.stderr
     )
-    assert "content/测试县人民政府/_unit.yaml:2: 错误：YAML 格式有误" in result.stderr
+    assert "content/测试县人民政府/_unit.yaml:1: 错误：YAML 格式有误" in result.stderr
     assert "未生成网站；output/ 保持原样" in result.stderr
     assert not (small_site.root / "output").exists()
 
