@@ -12,6 +12,7 @@ Rules only read the model and the editor's files; they never change anything.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -82,7 +83,7 @@ class CheckContext:
     def calendar(self) -> WorkCalendar:
         if self._calendar is None:
             try:
-                self._calendar = calendar_from_mapping(self.config.calendar)
+                self._calendar = _calendar_for(_calendar_key(self.config.calendar))
             except CalendarError as exc:
                 site_yaml = self.config.root / "site.yaml"
                 self.problems.items.append(
@@ -103,6 +104,20 @@ class CheckContext:
                     Problem(path, line, str(exc), ERROR, "calendar.unknown-year", "条例第二十六条")
                 )
             return None
+
+
+def _calendar_key(calendar: dict) -> tuple:
+    return tuple(
+        (year, tuple(sorted(days.get("holidays", ()))), tuple(sorted(days.get("workdays", ()))))
+        for year, days in sorted(calendar.items())
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _calendar_for(key: tuple) -> WorkCalendar:
+    """One calendar per distinct site.yaml setting, so that its per-year tables are built
+    once per process rather than once per rebuild."""
+    return calendar_from_mapping({year: {"holidays": h, "workdays": w} for year, h, w in key})
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
 from generator.urls import absolute, relative
-from generator.views import category_view, fingerprint, unit_view
+from generator.views import CategoryView, fingerprint, unit_view
 
 ASSETS = "assets/"
 CATALOGUE_FIELDS = (
@@ -66,6 +66,8 @@ class RenderState:
 
     pages: dict[str, str] = field(default_factory=dict)
     markup: dict = field(default_factory=dict)
+    environment: jinja2.Environment | None = None  # compiled templates, for the same theme chain
+    theme: tuple[Path, ...] = ()
 
 
 def theme_digest(config: SiteConfig) -> str:
@@ -160,7 +162,7 @@ class SiteRenderer:
         self.site = site
         self.config = config
         self.state = state if state is not None else RenderState()
-        self.env = make_environment(config)
+        self.env = self._environment(config)
         self.markup = MarkupRenderer(
             page_index(site),
             config.content_dir,
@@ -170,8 +172,26 @@ class SiteRenderer:
         )
         self.broken_links: list[tuple[Path, str]] = []
         self.views = {unit.key: unit_view(unit) for unit in site.units}
+        self.memo: dict[int, Any] = {}
+        self._unit_of = {
+            c.url: u.key for u in site.units for c in u.categories
+        }  # fingerprint work shared by the pages of this build
         # Everything a page depends on besides its own context: the theme and the settings.
         self.base_key = fingerprint((theme_digest(config), config))
+
+    def category_view(self, category: Category) -> CategoryView:
+        """The 栏目's view as its unit's view holds it, shared by all its pages."""
+        view = self.views[self._unit_of[category.url]]
+        return next(c for c in view.categories if c.url == category.url)
+
+    def _environment(self, config: SiteConfig) -> jinja2.Environment:
+        """Reuse the compiled templates of the last build while the theme chain is the same
+        (Jinja itself reloads a template whose file changed)."""
+        theme = tuple(theme_dirs(config))
+        if self.state.environment is None or self.state.theme != theme:
+            self.state.environment = make_environment(config)
+            self.state.theme = theme
+        return self.state.environment
 
     # -- the whole site -------------------------------------------------------------
 
@@ -286,7 +306,7 @@ class SiteRenderer:
             base,
             standard.STATUTORY.name,
             unit=self.views[unit.key],
-            sections=[(category_view(c), c.documents[:5]) for c in unit.categories],
+            sections=[(self.category_view(c), c.documents[:5]) for c in unit.categories],
             column_type=standard.STATUTORY.column_type,
         )
         crumbs = [*base, Crumb(standard.STATUTORY.name, url)]
@@ -305,7 +325,7 @@ class SiteRenderer:
                 crumbs,
                 category.name,
                 unit=self.views[unit.key],
-                category=category_view(category),
+                category=self.category_view(category),
                 documents=docs,
                 pager=pager,
                 column_type=standard.STATUTORY.column_type,
@@ -326,7 +346,7 @@ class SiteRenderer:
             crumbs,
             category.name,
             unit=self.views[unit.key],
-            category=category_view(category),
+            category=self.category_view(category),
             document=document,
             body=body,
             column_type=standard.STATUTORY.column_type,
@@ -439,7 +459,7 @@ class SiteRenderer:
         **extra: Any,
     ) -> OutputFile:
         path = url + "index.html"
-        key = fingerprint((self.base_key, template, url, title, crumbs, column, extra))
+        key = fingerprint((self.base_key, template, url, title, crumbs, column, extra), self.memo)
         if self.state.pages.get(path) == key:
             return OutputFile(path, unchanged=True)
         html = self.render_template(template, self.context(url, title, crumbs, column, **extra))

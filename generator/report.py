@@ -32,6 +32,7 @@ def national_format() -> dict[str, Any]:
     return yaml.safe_load(FORMAT_FILE.read_text(encoding="utf-8"))
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_label(label: str) -> str:
     """Fold the typographic variants of a label so that they compare equal."""
     text = unicodedata.normalize("NFKC", str(label))
@@ -52,7 +53,8 @@ class Table3Row:
     span: int = 1  # rows a group heading spans (its own leaves), for rowspan
 
 
-def table3_rows() -> list[Table3Row]:
+@functools.lru_cache(maxsize=1)
+def table3_rows() -> tuple[Table3Row, ...]:
     """The rows of table 三 in order, groups before their members."""
     rows: list[Table3Row] = []
 
@@ -72,10 +74,11 @@ def table3_rows() -> list[Table3Row]:
         return leaves
 
     walk(national_format()["table_3"]["rows"], 0, ())
-    return rows
+    return tuple(rows)
 
 
-def table3_layout() -> list[tuple[Table3Row, tuple[Table3Row, ...]]]:
+@functools.lru_cache(maxsize=1)
+def table3_layout() -> tuple[tuple[Table3Row, tuple[Table3Row, ...]], ...]:
     """Leaf rows of table 三, each with the group headings whose rowspan starts on it."""
     layout = []
     pending: list[Table3Row] = []
@@ -85,10 +88,11 @@ def table3_layout() -> list[tuple[Table3Row, tuple[Table3Row, ...]]]:
             continue
         layout.append((row, tuple(pending)))
         pending = []
-    return layout
+    return tuple(layout)
 
 
-def table3_columns() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def table3_columns() -> tuple[str, ...]:
     """The seven column labels of table 三, left to right."""
     labels = []
     for column in national_format()["table_3"]["column_groups"][0]["columns"]:
@@ -96,7 +100,7 @@ def table3_columns() -> list[str]:
             labels.extend(sub["label"] for sub in column["columns"])
         else:
             labels.append(column["label"])
-    return labels
+    return tuple(labels)
 
 
 @dataclass

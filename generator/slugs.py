@@ -7,6 +7,7 @@ the *file or folder name*, never from a title, so that editing a title keeps the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -21,6 +22,7 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 RESERVED = frozenset({"page", "index", "assets", "static"})
 
 
+@functools.lru_cache(maxsize=65536)
 def pinyin_initials(name: str) -> str:
     """法定主动公开内容 → fdzdgknr; ASCII letters and digits are kept, the rest dropped."""
     name = unicodedata.normalize("NFKC", name)

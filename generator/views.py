@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,6 +86,50 @@ def unit_view(unit: Unit) -> UnitView:
     )
 
 
+def _document_plain(doc: Document, memo: dict[int, Any]) -> tuple:
+    """A document is fully described by its file's digest and what the loader and the
+    linker added from elsewhere (its URL, unit defaults, attachments, cross links); this
+    is much cheaper than walking every field of thousands of documents."""
+    return (
+        "Document",
+        doc.digest,
+        doc.url,
+        doc.category,
+        doc.publisher,
+        doc.genre,
+        _plain(doc.attachments, memo),
+        _plain(doc.interpretations, memo),
+        _plain(doc.interprets, memo),
+    )
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _document_plain(doc: Document, memo: dict[int, Any]) -> tuple:
+    """A document is fully described by its file's digest and what the loader and the
+    linker added from elsewhere (its URL, unit defaults, attachments, cross links); this
+    is much cheaper than walking every field of thousands of documents."""
+    return (
+        "Document",
+        doc.digest,
+        doc.url,
+        doc.category,
+        doc.publisher,
+        doc.genre,
+        _plain(doc.attachments, memo),
+        _plain(doc.interpretations, memo),
+        _plain(doc.interprets, memo),
+    )
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 # Fields left out of a fingerprint: bodies are stood for by the file digest, and line
 # numbers only matter to error messages.
 _SKIPPED = {
@@ -95,27 +140,40 @@ _SKIPPED = {
 }
 
 
-def fingerprint(value: Any) -> str:
-    """A digest of everything a page is given; equal digests render equal pages."""
-    return hashlib.blake2b(repr(_plain(value)).encode("utf-8"), digest_size=16).hexdigest()
+def fingerprint(value: Any, memo: dict[int, Any] | None = None) -> str:
+    """A digest of everything a page is given; equal digests render equal pages.
+
+    ``memo`` (by object id) lets the pages of one build share the work for objects they
+    all show, such as their unit's view; it must not outlive those objects.
+    """
+    plain = _plain(value, memo if memo is not None else {})
+    return hashlib.blake2b(repr(plain).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, memo: dict[int, Any]) -> Any:
     if value is None or isinstance(value, (str, int, float, bool, Decimal)):
         return value
     if isinstance(value, (dt.date, Path)):
         return str(value)
     if dataclasses.is_dataclass(value):
-        skipped = _SKIPPED.get(type(value), set())
-        return (type(value).__name__,) + tuple(
-            _plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name not in skipped
-        )
+        entry = memo.get(id(value))
+        if entry is None:
+            if isinstance(value, Document):
+                plain = _document_plain(value, memo)
+            else:
+                skipped = _SKIPPED.get(type(value), ())
+                plain = (type(value).__name__,) + tuple(
+                    _plain(getattr(value, name), memo)
+                    for name in _field_names(type(value))
+                    if name not in skipped
+                )
+            # Keep the object itself alive, so that its id cannot be reused in this memo.
+            entry = memo[id(value)] = (value, plain)
+        return entry[1]
     if isinstance(value, dict):
-        return tuple((str(k), _plain(v)) for k, v in value.items())
+        return tuple((str(k), _plain(v, memo)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return tuple(_plain(v) for v in value)
+        return tuple(_plain(v, memo) for v in value)
     if callable(value):
         return None  # helpers such as rel() depend only on the page URL, which is included
     if isinstance(value, type(standard)):
