@@ -470,7 +470,7 @@ def _internal_links(ctx: CheckContext) -> None:
             if target is None:
                 continue
             where = first_line + line - 1
-            if content not in target.parents:
+            if content not in target.resolve().parents:
                 ctx.report(source, where, f"链接“{href}”指向 content 文件夹以外的文件，不能发布")
             elif not target.is_file():
                 ctx.report(

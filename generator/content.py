@@ -27,7 +27,7 @@ from generator.model import (
     Site,
     Unit,
 )
-from generator.report import parse_report
+from generator.report import ReportData, parse_report
 from generator.slugs import VALID_SLUG, SlugCollision, SlugRequest, assign_slugs, pinyin_initials
 from generator.source import (
     LineDict,
@@ -527,9 +527,10 @@ class _Loader:
         return reports
 
     def _report(self, path: Path, year: int, unit: Unit) -> AnnualReport | None:
-        data = self._read("yaml", path, load_yaml_file)
-        if data is None:
+        loaded = self._read("report", path, _load_report)
+        if loaded is None:
             return None
+        data, cells = loaded
         stated = data.get("年度")
         if stated is not None and stated != year:
             self.problems.error(
@@ -542,7 +543,7 @@ class _Loader:
             title=text_value(data.get("标题")) or f"{unit.name}{year}年{standard.REPORTS.name}",
             url=f"{unit.part_urls[standard.REPORTS.name]}{year}/",
             publish_date=published,
-            data=parse_report(path, data, self.problems),
+            data=cells,
         )
 
     # -- helpers --------------------------------------------------------------------
@@ -633,6 +634,12 @@ def load_site(config: SiteConfig, problems: Problems, cache: FileCache | None = 
     With a ``cache`` (kept by ``serve`` between builds) unchanged files are not parsed again.
     """
     return _Loader(config, problems, cache).site()
+
+
+def _load_report(path: Path, problems: Problems) -> tuple[LineDict, ReportData] | None:
+    """A report file and its national-format cells, parsed together (and cached together)."""
+    data = load_yaml_file(path, problems)
+    return None if data is None else (data, parse_report(path, data, problems))
 
 
 def derive_summary(body: str, limit: int = 120) -> str:

@@ -6,6 +6,7 @@ Runs after ``content`` has assigned every URL; fills in ``Document.interpretatio
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,6 +18,11 @@ _EXTERNAL = ("http://", "https://")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
+def normal(path: Path) -> Path:
+    """An absolute, normalised path; cheaper than resolve() and enough to compare sources."""
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
 def local_target(folder: Path, href: str) -> Path | None:
     """The file a relative link in a body points at, or None for anchors and outside URLs.
 
@@ -24,7 +30,7 @@ def local_target(folder: Path, href: str) -> Path | None:
     """
     if not href or href.startswith(("#", "/", "//")) or _SCHEME.match(href):
         return None
-    return (folder / unquote(urlsplit(href).path)).resolve()
+    return normal(folder / unquote(urlsplit(href).path))
 
 
 def page_index(site: Site) -> dict[Path, str]:
@@ -32,23 +38,23 @@ def page_index(site: Site) -> dict[Path, str]:
     pages: dict[Path, str] = {}
     for unit in site.units:
         if unit.guide:
-            pages[unit.guide.source.resolve()] = unit.guide.url
+            pages[normal(unit.guide.source)] = unit.guide.url
         for rule in unit.rules:
-            pages[rule.source.resolve()] = rule.url
+            pages[normal(rule.source)] = rule.url
         for document in unit.documents:
-            pages[document.source.resolve()] = document.url
+            pages[normal(document.source)] = document.url
     return pages
 
 
 def link_interpretations(site: Site, problems: Problems) -> None:
     """Resolve each document's 解读 references and link the pair both ways."""
-    by_source = {doc.source.resolve(): doc for doc in site.documents}
+    by_source = {normal(doc.source): doc for doc in site.documents}
     for document in site.documents:
         for raw, line in document.interpretation_refs:
             if raw.startswith(_EXTERNAL):
                 document.interpretations.append(Link("政策解读", raw, external=True))
                 continue
-            target = by_source.get((document.source.parent / raw).resolve())
+            target = by_source.get(normal(document.source.parent / raw))
             if target is None:
                 problems.error(
                     document.source,

@@ -22,7 +22,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from generator.links import local_target
+from generator.links import local_target, normal
 from generator.slugs import pinyin_initials, short_hash
 from generator.urls import relative
 
@@ -88,7 +88,7 @@ class MarkupRenderer:
 
     def render(self, text: str, source: Path, page_url: str) -> Rendered:
         """Render ``text`` (the body of ``source``) for the page at ``page_url``."""
-        folder = source.resolve().parent
+        folder = normal(source).parent
         key = (hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(), folder, page_url)
         cached = self.memo.get(key)
         if cached is not None and all(self._resolve(t, page_url) == r for t, r in cached[1]):
@@ -129,7 +129,7 @@ class MarkupRenderer:
         if not target.is_file() or target.suffix == ".md":
             return ("broken", "")
         try:
-            target.relative_to(self.content_root)
+            target.resolve().relative_to(self.content_root)
         except ValueError:
             return ("broken", "")  # never publish a file from outside content/
         name = (pinyin_initials(target.stem) or short_hash(target.name)) + target.suffix.lower()

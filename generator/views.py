@@ -167,8 +167,11 @@ def _plain(value: Any, memo: dict[int, Any]) -> Any:
                     for name in _field_names(type(value))
                     if name not in skipped
                 )
-            # Keep the object itself alive, so that its id cannot be reused in this memo.
-            entry = memo[id(value)] = (value, plain)
+            # Stand for the object by a short digest, so that pages sharing it (a unit's view,
+            # a document in several lists) do not repeat its whole text; keep the object
+            # alive, so that its id cannot be reused while this memo lives.
+            digest = hashlib.blake2b(repr(plain).encode("utf-8"), digest_size=12).hexdigest()
+            entry = memo[id(value)] = (value, digest)
         return entry[1]
     if isinstance(value, dict):
         return tuple((str(k), _plain(v, memo)) for k, v in value.items())

@@ -216,3 +216,56 @@ def test_editor_loop_in_chromium(server, small_site, browser):
     # The open page reloads by itself and lands on the 404 page.
     page.locator("h1", has_text="页面未找到").wait_for(timeout=10_000)
     assert page.goto(server.url + "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/jbf/").status == 404
+
+
+# -- save-to-reload latency (a benchmark figure, printed, not asserted) -------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _site_of(kind: str, root: Path) -> Path:
+    if kind == "example":
+        shutil.copy(REPO / "site.yaml", root / "site.yaml")
+        shutil.copytree(REPO / "content", root / "content")
+    else:
+        from bench.make_site import make_site
+
+        make_site(root, documents=int(kind), seed=1)
+    return root
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", ["example", "10000"])
+def test_save_to_reload_latency(tmp_path, browser, kind, capsys):
+    from generator.build import load
+    from generator.errors import Problems
+
+    root = _site_of(kind, tmp_path)
+    _, site = load(root, Problems())
+    document = site.documents[len(site.documents) // 2]
+    started = time.perf_counter()
+    dev = DevServer(root, port=0, log=lambda line: None)
+    first = dev.start()
+    first_build = time.perf_counter() - started
+    try:
+        assert first.ok
+        page = browser.new_page()
+        page.goto(dev.url + document.url)
+        time.sleep(0.5)
+        text = document.source.read_text(encoding="utf-8")
+        timings = []
+        for attempt in range(5):
+            marker = f"延迟测量第{attempt}次"
+            started = time.perf_counter()
+            document.source.write_text(text + f"\n{marker}。\n", encoding="utf-8")
+            page.locator(".body p", has_text=marker).wait_for(timeout=60_000)
+            timings.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.3)
+    finally:
+        dev.stop()
+    timings.sort()
+    with capsys.disabled():
+        print(
+            f"\n[benchmark] serve, {len(site.documents)} documents: first build {first_build:.1f} s; "
+            f"save-to-reload median {timings[len(timings) // 2]:.0f} ms (min {timings[0]:.0f}, max {timings[-1]:.0f})"
+        )
