@@ -59,6 +59,7 @@ class UnitView:
     guide_updated: dt.date | None
     has_guide: bool
     document_count: int
+    not_applicable: tuple[str, ...] = ()  # 条例 items the organ has no function for
 
 
 def category_view(category) -> CategoryView:
@@ -83,6 +84,7 @@ def unit_view(unit: Unit) -> UnitView:
         guide_updated=guide.updated if guide else None,
         has_guide=guide is not None,
         document_count=len(unit.documents),
+        not_applicable=unit.not_applicable,
     )
 
 
