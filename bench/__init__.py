@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic sites in the content format, for timing build and check."""
