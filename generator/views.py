@@ -110,32 +110,9 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-def _document_plain(doc: Document, memo: dict[int, Any]) -> tuple:
-    """A document is fully described by its file's digest and what the loader and the
-    linker added from elsewhere (its URL, unit defaults, attachments, cross links); this
-    is much cheaper than walking every field of thousands of documents."""
-    return (
-        "Document",
-        doc.digest,
-        doc.url,
-        doc.category,
-        doc.publisher,
-        doc.genre,
-        _plain(doc.attachments, memo),
-        _plain(doc.interpretations, memo),
-        _plain(doc.interprets, memo),
-    )
-
-
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
-
-
 # Fields left out of a fingerprint: bodies are stood for by the file digest, and line
 # numbers only matter to error messages.
 _SKIPPED = {
-    Document: {"body", "body_line", "meta_lines", "interpretation_refs"},
     Rule: {"body", "body_line"},
     Guide: {"body", "body_line", "meta_lines"},
     AnnualReport: set(),
