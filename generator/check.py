@@ -52,9 +52,10 @@ BODY_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:href|src)\s*=\s*[\"']([^\"']+)[\
 class CheckContext:
     """What the rules share in one run: the site, its settings, and lazily built helpers."""
 
-    site: Site
+    site: Site  # the units being checked (all, or those a rebuild touched)
     config: SiteConfig
     problems: Problems
+    full_site: Site | None = None  # every unit, for rules that compare across units
     rule: CheckRule | None = None
     severities: dict[str, str] = field(default_factory=dict)
     cache: FileCache | None = None
@@ -403,7 +404,7 @@ def _read_for_scan(path: Path) -> str | None:
 
 def _privacy(ctx: CheckContext) -> None:
     allowed = set(ctx.config.privacy_allowlist)
-    for unit in ctx.site.units:
+    for unit in (ctx.full_site or ctx.site).units:
         allowed.update(v for v in (unit.contact.phone, unit.contact.fax) if v)
     kind = "privacy:" + fingerprint(sorted(allowed))
 
@@ -587,6 +588,11 @@ RULES: tuple[CheckRule, ...] = (
         optional=True,
     ),
 )
+# Rules that compare documents across units; all others look at one unit at a time, so
+# that a rebuild by ``serve`` can check only the units it touched.
+SITE_WIDE_RULES = frozenset(
+    {"catalogue.index-unique", "timeliness.interpretation", "links.external"}
+)
 # Reported by the working-day rules when a year's calendar is unknown.
 CALENDAR_RULE_ID = "calendar.unknown-year"
 RULE_IDS = {rule.id for rule in RULES} | {CALENDAR_RULE_ID}
@@ -598,10 +604,13 @@ def check_site(
     problems: Problems,
     external: bool = False,
     cache: FileCache | None = None,
+    only_units: set[str] | None = None,
 ) -> None:
     """Run every enabled rule over ``site``; findings go to ``problems``.
 
-    With a ``cache`` (kept by ``serve``) unchanged files are not scanned again.
+    ``serve`` passes a ``cache``, so that unchanged files are not scanned again, and
+    ``only_units``: per-unit rules then look at those units only (site-wide rules still
+    see every unit), and the findings for the other units are the caller's to keep.
     """
     for rule_id in config.checks:
         if rule_id not in RULE_IDS:
@@ -610,9 +619,13 @@ def check_site(
                 None,
                 f"checks 中的规则编号“{rule_id}”不存在；运行 zfxxgk check --list-rules 查看全部规则",
             )
-    ctx = CheckContext(site, config, problems, severities=dict(config.checks), cache=cache)
+    touched = site
+    if only_units is not None:
+        touched = Site([u for u in site.units if u.key in only_units], site.home_url)
+    ctx = CheckContext(touched, config, problems, site, severities=dict(config.checks), cache=cache)
     for rule in _enabled(RULES, config, external):
         ctx.rule = rule
+        ctx.site = site if rule.id in SITE_WIDE_RULES else touched
         rule.run(ctx)
     if config.checks.get(CALENDAR_RULE_ID) == "off":
         problems.items = [p for p in problems.items if p.rule != CALENDAR_RULE_ID]

@@ -90,6 +90,7 @@ _FOOTER_KEYS = {k: k for k in ("host", "contact", "site_code", "icp", "police_re
 
 def load_config(root: Path, problems: Problems) -> SiteConfig | None:
     """Read ``root/site.yaml``; report problems and return None if it is unusable."""
+    root = root.resolve()  # content paths derive from it: absolute and normalised
     path = root / CONFIG_FILE
     if not path.is_file():
         problems.error(path, None, "找不到站点配置文件 site.yaml；新建站点请运行 zfxxgk init")

@@ -8,14 +8,15 @@ the regulations is the business of ``check``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator import standard
 from generator.cache import FileCache
 from generator.config import SiteConfig
-from generator.errors import Problems
+from generator.errors import Problem, Problems
 from generator.model import (
     AnnualReport,
     Attachment,
@@ -122,11 +123,19 @@ ATTACHMENT_KEYS = _aliases({"文件": ("file", "path"), "名称": ("title", "nam
 class _Loader:
     """Reads one site's content tree; holds only the config and the problem list."""
 
-    def __init__(self, config: SiteConfig, problems: Problems, cache: FileCache | None):
+    def __init__(
+        self,
+        config: SiteConfig,
+        problems: Problems,
+        cache: FileCache | None,
+        reuse: Mapping[str, UnitLoad] | None = None,
+    ):
         self.config = config
         self.problems = problems
         self.content = config.content_dir
         self.cache = cache
+        self.reuse = reuse or {}
+        self.loads: dict[str, UnitLoad] = {}
 
     def _read(self, kind: str, path: Path, work):
         """Parse ``path`` with ``work``, reusing the last result while the file is unchanged."""
@@ -156,11 +165,26 @@ class _Loader:
         ]
         slugs = self._slugs(requests, self.content)
         units = [
-            self._unit(folder, data, f"{home}{slugs[folder.name]}/") for folder, data in raw_units
+            self._unit_load(folder, data, f"{home}{slugs[folder.name]}/")
+            for folder, data in raw_units
         ]
         self._check_parents(units)
         units.sort(key=_unit_sort_key)
         return Site(units=units, home_url=home)
+
+    def _unit_load(self, folder: Path, data: LineDict | None, url: str) -> Unit:
+        """Load one unit, or take it from ``reuse`` when its folder has not changed."""
+        load = self.reuse.get(folder.name)
+        if load is None or load.unit.url != url:
+            outer, self.problems = self.problems, Problems()
+            try:
+                unit = self._unit(folder, data, url)
+                load = UnitLoad(unit, self.problems.items)
+            finally:
+                self.problems = outer
+        self.problems.items.extend(load.problems)
+        self.loads[folder.name] = load
+        return load.unit
 
     def _unit_yaml(self, folder: Path) -> LineDict | None:
         path = folder / UNIT_FILE
@@ -628,12 +652,32 @@ class _Loader:
         return [(text_value(item), data.line_of(key)) for item in items if text_value(item)]
 
 
-def load_site(config: SiteConfig, problems: Problems, cache: FileCache | None = None) -> Site:
+@dataclass
+class UnitLoad:
+    """A loaded unit and the problems found in its folder, kept by ``serve`` for reuse."""
+
+    unit: Unit
+    problems: list[Problem]
+
+
+def load_site(
+    config: SiteConfig,
+    problems: Problems,
+    cache: FileCache | None = None,
+    reuse: Mapping[str, UnitLoad] | None = None,
+    loads: dict[str, UnitLoad] | None = None,
+) -> Site:
     """Read ``content/`` into a :class:`Site`; problems go to ``problems``.
 
-    With a ``cache`` (kept by ``serve`` between builds) unchanged files are not parsed again.
+    ``serve`` passes a ``cache`` so that unchanged files are not parsed again, and
+    ``reuse``: the units whose folders did not change, taken as they are. ``loads``
+    receives every unit loaded, for the next call.
     """
-    return _Loader(config, problems, cache).site()
+    loader = _Loader(config, problems, cache, reuse)
+    site = loader.site()
+    if loads is not None:
+        loads.update(loader.loads)
+    return site
 
 
 def _load_report(path: Path, problems: Problems) -> tuple[LineDict, ReportData] | None:

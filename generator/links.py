@@ -34,27 +34,42 @@ def local_target(folder: Path, href: str) -> Path | None:
 
 
 def page_index(site: Site) -> dict[Path, str]:
-    """Every Markdown source that became a page, by resolved path, with its URL."""
+    """Every Markdown source that became a page, with its URL. Source paths are absolute
+    and normalised already (they are listed from the resolved site root)."""
     pages: dict[Path, str] = {}
     for unit in site.units:
         if unit.guide:
-            pages[normal(unit.guide.source)] = unit.guide.url
+            pages[unit.guide.source] = unit.guide.url
         for rule in unit.rules:
-            pages[normal(rule.source)] = rule.url
+            pages[rule.source] = rule.url
         for document in unit.documents:
-            pages[normal(document.source)] = document.url
+            pages[document.source] = document.url
     return pages
 
 
-def link_interpretations(site: Site, problems: Problems) -> None:
-    """Resolve each document's 解读 references and link the pair both ways."""
-    by_source = {normal(doc.source): doc for doc in site.documents}
+def link_interpretations(
+    site: Site, problems: Problems, memo: dict[tuple[Path, str], Path] | None = None
+) -> None:
+    """Resolve each document's 解读 references and link the pair both ways.
+
+    Starts from empty links, so that documents reused from an earlier load are linked
+    afresh; ``memo`` keeps how each reference resolved, for the next rebuild.
+    """
+    memo = memo if memo is not None else {}
+    by_source = {doc.source: doc for doc in site.documents}
+    for document in site.documents:
+        document.interpretations = []
+        document.interprets = []
     for document in site.documents:
         for raw, line in document.interpretation_refs:
             if raw.startswith(_EXTERNAL):
                 document.interpretations.append(Link("政策解读", raw, external=True))
                 continue
-            target = by_source.get(normal(document.source.parent / raw))
+            key = (document.source, raw)
+            path = memo.get(key)
+            if path is None:
+                path = memo[key] = normal(document.source.parent / raw)
+            target = by_source.get(path)
             if target is None:
                 problems.error(
                     document.source,

@@ -107,10 +107,13 @@ class SyncState:
     copied: dict[str, tuple] = field(default_factory=dict)
 
 
-def sync_site(files: Iterable[OutputFile], out_dir: Path, state: SyncState) -> SyncStats:
+def sync_site(
+    files: Iterable[OutputFile], out_dir: Path, state: SyncState, keep: tuple[str, ...] = ()
+) -> SyncStats:
     """Bring ``out_dir`` in line with ``files`` in place, touching only what changed.
 
-    Used by ``serve`` between rebuilds; ``state`` is updated.
+    Used by ``serve`` between rebuilds; ``state`` is updated. Files under the URL
+    prefixes in ``keep`` (units not rendered this time) are left as they are.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
@@ -133,11 +136,12 @@ def sync_site(files: Iterable[OutputFile], out_dir: Path, state: SyncState) -> S
             _atomic_write(target, file.source.read_bytes())
             state.copied[file.path] = stamp
         written.append(file.path)
-    removed = sorted(state.paths - seen)
+    kept = {path for path in state.paths - seen if keep and path.startswith(keep)}
+    removed = sorted(state.paths - seen - kept)
     for path in removed:
         _remove_with_empty_parents(out_dir, path)
         state.copied.pop(path, None)
-    state.paths = seen
+    state.paths = seen | kept
     return SyncStats(written, removed, pages)
 
 

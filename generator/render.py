@@ -158,8 +158,16 @@ def filesize(size: int) -> str:
 class SiteRenderer:
     """Renders every page of one site; one instance per build."""
 
-    def __init__(self, site: Site, config: SiteConfig, state: RenderState | None = None):
+    def __init__(
+        self,
+        site: Site,
+        config: SiteConfig,
+        state: RenderState | None = None,
+        only_units: set[str] | None = None,
+    ):
+        """``only_units``: render the site-wide pages and these units' pages only (serve)."""
         self.site = site
+        self.only_units = only_units
         self.config = config
         self.state = state if state is not None else RenderState()
         self.env = self._environment(config)
@@ -216,7 +224,8 @@ class SiteRenderer:
             )
         yield self.not_found_page()
         for unit in self.site.units:
-            yield from self.unit_files(unit)
+            if self.only_units is None or unit.key in self.only_units:
+                yield from self.unit_files(unit)
 
     def static_files(self) -> Iterator[OutputFile]:
         seen: set[str] = set()
