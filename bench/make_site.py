@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import math
 import os
 import random
 import re
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,6 +197,47 @@ class DocPlan:
         return standard.GENRE_BY_CATEGORY.get(self.category, standard.GENRE_OTHER)
 
 
+def write_file(path: Path | str, data: bytes) -> None:
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(handle, data)
+    finally:
+        os.close(handle)
+
+
+class Writer:
+    """Writes files on a few threads while the next ones are composed.
+
+    Creating a file costs far more than writing it on some disks (a virtual disk: up to a
+    millisecond); threads wait for the file system in parallel. At most ``pending`` files
+    wait in memory. The first error is raised again by ``close``.
+    """
+
+    def __init__(self, threads: int = 8, pending: int = 1000):
+        self.pool = ThreadPoolExecutor(threads)
+        self.slots = threading.BoundedSemaphore(pending)
+        self.errors: list[BaseException] = []
+
+    def write(self, path: Path | str, data: bytes) -> None:
+        if self.errors:
+            raise self.errors[0]
+        self.slots.acquire()
+        self.pool.submit(self._write, path, data)
+
+    def _write(self, path: Path | str, data: bytes) -> None:
+        try:
+            write_file(path, data)
+        except BaseException as exc:  # reported by close() in the composing thread
+            self.errors.append(exc)
+        finally:
+            self.slots.release()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        if self.errors:
+            raise self.errors[0]
+
+
 class QuickRandom(random.Random):
     """``random.Random`` with cheaper integer draws and choices, still fixed by the seed.
 
@@ -271,18 +315,19 @@ class SiteMaker:
         self.initials: dict[str, str] = {}
         self.static: dict[str, bool] = {}  # phrase -> whether only STATIC_FIELDS occur in it
         self.phrases: dict[tuple, str] = {}
+        self.pools: dict[tuple, list[str | None]] = {}
         self.written_files = 0
         self.written_bytes = 0
+        self.writer: Writer | None = None
 
     # -- writing ---------------------------------------------------------------------
 
     def write(self, path: Path | str, text: str) -> None:
         data = text.encode("utf-8")
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            os.write(handle, data)
-        finally:
-            os.close(handle)
+        if self.writer is None:
+            write_file(path, data)
+        else:
+            self.writer.write(path, data)
         self.written_files += 1
         self.written_bytes += len(data)
 
@@ -310,9 +355,19 @@ class SiteMaker:
                 self.written_bytes += size
 
     def make_unit(self, unit: UnitPlan, count: int) -> None:
-        """One unit's folder; its random choices depend only on the seed and the unit."""
+        """One unit's folder, on disk when this returns; its random choices depend only on
+        the seed and the unit."""
+        self.writer = Writer()
+        try:
+            self.compose_unit(unit, count)
+        finally:
+            writer, self.writer = self.writer, None
+            writer.close()
+
+    def compose_unit(self, unit: UnitPlan, count: int) -> None:
         self.rng = rng = QuickRandom(f"{self.seed}/{unit.index}")
-        self.phrases.clear()  # phrases mention the unit; keep the cache small
+        self.phrases.clear()  # phrases mention the unit; keep the caches small
+        self.pools.clear()
         folder = self.out / "content" / unit.name
         docs = self.plan_documents(unit, count)
         covered = {standard.DEFAULTS_BY_NAME[d.category].article for d in docs}
@@ -586,10 +641,7 @@ class SiteMaker:
 
     def text(self, template: str, doc: DocPlan, **extra) -> str:
         """A phrase of the vocabulary with its placeholders filled in for ``doc``."""
-        static = self.static.get(template)
-        if static is None:
-            static = self.static[template] = set(PLACEHOLDER.findall(template)) <= STATIC_FIELDS
-        if static and not extra:
+        if not extra and self.is_static(template):
             f = doc.fields
             key = (template, f["u"], f["t"], f.get("s"))
             phrase = self.phrases.get(key)
@@ -597,6 +649,24 @@ class SiteMaker:
                 phrase = self.phrases[key] = template.format_map(f)
             return phrase
         return template.format_map(_Words(self.rng, doc, extra))
+
+    def rendered(self, pool: tuple[str, ...], doc: DocPlan) -> list[str | None]:
+        """The pool's phrases filled in for ``doc`` where they depend only on the unit and
+        topic (remembered for the unit), None where they need fresh random words."""
+        f = doc.fields
+        key = (id(pool), f["t"], f.get("s"))
+        texts = self.pools.get(key)
+        if texts is None:
+            texts = self.pools[key] = [
+                self.text(phrase, doc) if self.is_static(phrase) else None for phrase in pool
+            ]
+        return texts
+
+    def is_static(self, phrase: str) -> bool:
+        static = self.static.get(phrase)
+        if static is None:
+            static = self.static[phrase] = set(PLACEHOLDER.findall(phrase)) <= STATIC_FIELDS
+        return static
 
     def cycle(self, items: tuple[str, ...]) -> Iterator[str]:
         """The items in a random order, reshuffled each round, forever."""
@@ -611,7 +681,7 @@ class SiteMaker:
 
     def table(self, doc: DocPlan) -> str:
         rng = self.rng
-        columns = rng.choice(V.TABLE_COLUMNS)
+        columns = V.TABLE_COLUMNS[rng.choice(table_kinds(doc))]
         rows = [
             "| " + " | ".join(columns) + " |",
             "|" + "|".join("---" for _ in columns) + "|",
@@ -828,11 +898,29 @@ def company(rng: random.Random) -> str:
     return f"{V.CITY}{rng.choice(V.COMPANY_NAMES)}{rng.choice(V.COMPANY_TRADES)}有限公司"
 
 
+HOUSEHOLD_CATEGORIES = ("社会救助", "筹资筹劳", "农业农村政策", "宅基地使用情况审核", "民生保障")
+
+
+def table_kinds(doc: DocPlan) -> tuple[int, ...]:
+    """Which of V.TABLE_COLUMNS suit the document: items, projects, indicators, households
+    or inspections."""
+    kind = doc.template.kind
+    if kind == "stats":
+        return (2,)
+    if kind == "budget":
+        return (1,)
+    if doc.category in HOUSEHOLD_CATEGORIES:
+        return (3,)
+    if doc.category in ("监督检查", "行政处罚", "行政强制"):
+        return (4,)
+    return (0, 1) if kind == "public" else (0, 1, 2)
+
+
 def entry(rng: random.Random, doc: DocPlan) -> str:
     """One line of a 公示 list, in the form the 栏目 calls for; no personal numbers."""
     if doc.category == "人事信息":
         return f"{person(rng)}，拟聘用为{rng.choice(V.JOBS)}。"
-    if doc.category in ("社会救助", "筹资筹劳", "农业农村政策", "宅基地使用情况审核", "民生保障"):
+    if doc.category in HOUSEHOLD_CATEGORIES:
         household = f"{rng.choice(V.VILLAGES)}村{rng.choice(V.SURNAMES)}某某"
         return f"{household}：{doc.topic}，{rng.choice(V.RESULTS)}。"
     return f"{company(rng)}：{doc.topic}，{rng.choice(V.RESULTS)}。"
@@ -878,6 +966,34 @@ class Composed:
     signed: bool = False  # the tail ends with the organ's name and the date
 
 
+class Deck:
+    """The phrases of a pool in a random order, filled in for a document; phrases that
+    depend only on the unit and topic are filled in once.
+
+    The order steps through the pool from a random start with a random stride coprime to
+    its size, so every phrase comes once before any comes again, without a shuffle.
+    """
+
+    __slots__ = ("doc", "maker", "pool", "position", "size", "stride", "texts")
+
+    def __init__(self, maker: SiteMaker, doc: DocPlan, pool: tuple[str, ...]):
+        self.maker, self.doc, self.pool = maker, doc, pool
+        self.texts = maker.rendered(pool, doc)
+        self.size = len(pool)
+        self.position = maker.rng.randint(0, self.size - 1)
+        self.stride = maker.rng.choice(_strides(self.size))
+
+    def draw(self) -> str:
+        index = self.position = (self.position + self.stride) % self.size
+        text = self.texts[index]
+        return text if text is not None else self.maker.text(self.pool[index], self.doc)
+
+
+@functools.cache
+def _strides(size: int) -> tuple[int, ...]:
+    return tuple(k for k in range(1, size + 1) if math.gcd(k, size) == 1)
+
+
 def numbered(headings: list[str]) -> list[str]:
     return [f"{V.chinese_number(i)}、{h}" for i, h in enumerate(headings, 1)]
 
@@ -890,11 +1006,11 @@ def pick_in_order(rng: random.Random, items: tuple[str, ...], low: int, high: in
 
 def sentences(maker: SiteMaker, doc: DocPlan, pool: tuple[str, ...], low: int, high: int):
     """A paragraph maker: low to high sentences from ``pool``, few repeats."""
-    supply = maker.cycle(pool)
+    deck, rng = Deck(maker, doc, pool), maker.rng
 
     def paragraph() -> str:
-        count = maker.rng.randint(low, high)
-        return "".join(maker.text(next(supply), doc) for _ in range(count))
+        draw = deck.draw
+        return "".join([draw() for _ in range(rng.randint(low, high))])
 
     return paragraph
 
@@ -922,16 +1038,16 @@ def compose_measures(maker: SiteMaker, unit: UnitPlan, doc: DocPlan) -> Composed
     purpose = maker.text(rng.choice(V.PURPOSES), doc) + "，"
     purpose += maker.text(rng.choice(V.BASES), doc) + "，制定{s}。".format_map(doc.fields)
     opening = [purpose] + [maker.text(text, doc) for text in V.OPENING_ARTICLES]
-    supply, extra = maker.cycle(V.ARTICLES), maker.cycle(V.SENTENCES)
+    supply, extra = Deck(maker, doc, V.ARTICLES), Deck(maker, doc, V.SENTENCES)
     state = {"article": 0}
 
     def article() -> str:
         if opening:
             text = opening.pop(0)
         else:
-            text = maker.text(next(supply), doc)
+            text = supply.draw()
             if rng.random() < 0.4:
-                text += maker.text(next(extra), doc)
+                text += extra.draw()
         state["article"] += 1
         return f"第{V.chinese_number(state['article'])}条　{text}"
 
@@ -965,12 +1081,14 @@ def compose_sections(
 ) -> Callable[[SiteMaker, UnitPlan, DocPlan], Composed]:
     """Numbered sections (一、二、…) of a notice or plan, a few sentences per paragraph."""
 
+    pool = pool + V.SENTENCES  # once, so that its filled-in phrases are remembered
+
     def compose(maker: SiteMaker, unit: UnitPlan, doc: DocPlan) -> Composed:
         rng = maker.rng
         opening = maker.text(rng.choice(V.PURPOSES), doc) + "，"
         opening += maker.text(rng.choice(V.BASES), doc) + "。" + rng.choice(lead)
         head = [rng.choice(V.ADDRESSEES[unit.level]), opening]
-        paragraph = sentences(maker, doc, pool + V.SENTENCES, 2, 3)
+        paragraph = sentences(maker, doc, pool, 2, 3)
         chosen = pick_in_order(rng, headings, 3, 6)
         sections = [Section(h, paragraph) for h in numbered(chosen)]
 
@@ -1023,9 +1141,8 @@ def compose_reading(maker: SiteMaker, unit: UnitPlan, doc: DocPlan) -> Composed:
         head.append(f"**关联文件：**[《{name}》{number}](../行政规范性文件/{policy.stem}.md)")
     paragraph = sentences(maker, doc, V.INTERP_LINES, 1, 3)
     chosen = [*pick_in_order(rng, V.INTERP_SECTIONS, 3, 5), "政策问答"]
-    answers = maker.cycle(V.READING_QA)
     sections = [Section(h, paragraph, "bold") for h in numbered(chosen)]
-    sections[-1].paragraph = lambda: maker.text(next(answers), doc)
+    sections[-1].paragraph = Deck(maker, doc, V.READING_QA).draw
 
     def tail() -> list[str]:
         return ["本解读仅供参考，具体内容以文件原文为准。"]
@@ -1035,17 +1152,16 @@ def compose_reading(maker: SiteMaker, unit: UnitPlan, doc: DocPlan) -> Composed:
 
 def compose_info(maker: SiteMaker, unit: UnitPlan, doc: DocPlan) -> Composed:
     """机构职能: duties, internal offices, contact."""
-    rng = maker.rng
-    duties = maker.cycle(V.DUTIES)
+    duties, tasks = Deck(maker, doc, V.DUTIES), Deck(maker, doc, V.DUTIES)
     offices = maker.cycle(V.OFFICES)
     counter = {"duty": 0}
 
     def duty() -> str:
         counter["duty"] += 1
-        return f"（{V.chinese_number(counter['duty'])}）{maker.text(next(duties), doc)}"
+        return f"（{V.chinese_number(counter['duty'])}）{duties.draw()}"
 
     def office() -> str:
-        return f"**{next(offices)}**：{maker.text(rng.choice(V.DUTIES), doc)}"
+        return f"**{next(offices)}**：{tasks.draw()}"
 
     sections = [
         Section("一、主要职责", duty, "bold"),

@@ -31,6 +31,7 @@ class FileCache:
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, Path], tuple[Any, Any, list]] = {}
+        self._kinds: dict[Path, set[str]] = {}  # path -> kinds of work memoised for it
 
     def get(
         self, kind: str, path: Path, work: Callable[[Path, Problems], T], problems: Problems
@@ -46,15 +47,11 @@ class FileCache:
         problems.items.extend(local.items)
         if stamp is not None:
             self._entries[key] = (stamp, result, local.items)
+            self._kinds.setdefault(path, set()).add(kind)
         return result
 
     def forget(self, paths: Iterable[Path]) -> None:
         """Drop every entry for ``paths`` (files the watcher saw change)."""
-        dropped = {Path(p) for p in paths}
-        for key in [k for k in self._entries if k[1] in dropped]:
-            del self._entries[key]
-
-
-def uncached(kind: str, path: Path, work: Callable[[Path, Problems], T], problems: Problems) -> T:
-    """The same call shape as FileCache.get, for one-off builds."""
-    return work(path, problems)
+        for path in map(Path, paths):
+            for kind in self._kinds.pop(path, ()):
+                self._entries.pop((kind, path), None)

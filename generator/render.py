@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -72,12 +73,22 @@ class RenderState:
 
 def theme_digest(config: SiteConfig) -> str:
     """A digest of every template of the theme chain (static files are only copied)."""
-    digest = hashlib.blake2b(digest_size=16)
+    files = []
     for theme in theme_dirs(config):
         for file in sorted((theme / "templates").rglob("*")):
             if file.is_file():
-                digest.update(str(file).encode("utf-8"))
-                digest.update(file.read_bytes())
+                st = file.stat()
+                files.append((str(file), st.st_mtime_ns, st.st_size))
+    return _digest_of_files(tuple(files))
+
+
+@functools.lru_cache(maxsize=16)
+def _digest_of_files(files: tuple[tuple[str, int, int], ...]) -> str:
+    # Keyed by path, mtime and size: the templates are read again only when one changed.
+    digest = hashlib.blake2b(digest_size=16)
+    for name, _, _ in files:
+        digest.update(name.encode("utf-8"))
+        digest.update(Path(name).read_bytes())
     return digest.hexdigest()
 
 

@@ -10,6 +10,7 @@ shows the problems in an overlay until they are fixed.
 
 from __future__ import annotations
 
+import gc
 import json
 import mimetypes
 import posixpath
@@ -135,6 +136,8 @@ class LivePreview:
         current = {}
         for unit in site.units:
             for doc in unit.documents:
+                if not (doc.interpretations or doc.interprets or doc.source in self.links):
+                    continue  # most documents have no cross links at all
                 links = (tuple(doc.interpretations), tuple(doc.interprets))
                 current[doc.source] = links
                 if self.links.get(doc.source, links) != links:
@@ -278,6 +281,10 @@ class DevServer:
 
     def start(self) -> Rebuild:
         first = self.preview.rebuild([])
+        # What the first build leaves in memory (parsed files, memos) lives as long as the
+        # server: keep the garbage collector from walking it again on every rebuild.
+        gc.collect()
+        gc.freeze()
         watcher = _Watcher(self.root, self.root / "output", self._wake)
         self.observer.schedule(watcher, str(self.root), recursive=True)
         self.observer.start()
