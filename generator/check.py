@@ -24,7 +24,7 @@ from generator.cache import FileCache
 from generator.config import SiteConfig
 from generator.errors import ERROR, WARNING, Problem, Problems
 from generator.indexno import IndexPattern
-from generator.links import local_target
+from generator.links import inside, local_target
 from generator.model import Document, Site, Unit
 from generator.privacy import find_personal_numbers
 from generator.source import read_text
@@ -464,14 +464,14 @@ def body_links(body: str) -> Iterator[tuple[str, int]]:
 
 
 def _internal_links(ctx: CheckContext) -> None:
-    content = ctx.config.content_dir.resolve()
+    content = ctx.config.content_dir
     for source, body, first_line in _bodies(ctx.site):
         for href, line in body_links(body):
             target = local_target(source.parent, href)
             if target is None:
                 continue
             where = first_line + line - 1
-            if content not in target.resolve().parents:
+            if not inside(target, content):
                 ctx.report(source, where, f"链接“{href}”指向 content 文件夹以外的文件，不能发布")
             elif not target.is_file():
                 ctx.report(

@@ -17,6 +17,7 @@ from generator import standard
 from generator.cache import FileCache
 from generator.config import SiteConfig
 from generator.errors import Problem, Problems
+from generator.links import inside
 from generator.model import (
     AnnualReport,
     Attachment,
@@ -521,7 +522,7 @@ class _Loader:
             self.problems.error(path, line, "附件缺少文件路径（文件: 相对路径）")
             return None
         file = (path.parent / target).resolve()
-        if not _inside(file, self.content.resolve()):
+        if not inside(file, self.content):
             self.problems.error(path, line, f"附件“{target}”不在 content 文件夹内，不能发布")
             return None
         if not file.is_file():
@@ -702,14 +703,6 @@ def derive_summary(body: str, limit: int = 120) -> str:
 
 def _hidden(path: Path) -> bool:
     return path.name.startswith((".", "~")) or path.name.endswith(("~", ".swp", ".tmp"))
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-    except ValueError:
-        return False
-    return True
 
 
 def _newest_first(doc: Document) -> tuple:

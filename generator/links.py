@@ -23,6 +23,12 @@ def normal(path: Path) -> Path:
     return Path(os.path.normpath(os.path.abspath(path)))
 
 
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, symlinks followed, lies inside ``folder``: nothing from outside
+    content/ is ever published."""
+    return folder.resolve() in path.resolve().parents
+
+
 def local_target(folder: Path, href: str) -> Path | None:
     """The file a relative link in a body points at, or None for anchors and outside URLs.
 

@@ -22,7 +22,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from generator.links import local_target, normal
+from generator.links import inside, local_target, normal
 from generator.slugs import pinyin_initials, short_hash
 from generator.urls import relative
 
@@ -64,7 +64,7 @@ class MarkupRenderer:
         memo: dict | None = None,
     ):
         self.pages = pages
-        self.content_root = content_root.resolve()
+        self.content_root = content_root
         self.pretty_urls = pretty_urls
         self.allow_raw_html = allow_raw_html
         # (text digest, folder, page URL) -> (Rendered, how each local link resolved)
@@ -128,10 +128,8 @@ class MarkupRenderer:
             return ("page", url)
         if not target.is_file() or target.suffix == ".md":
             return ("broken", "")
-        try:
-            target.resolve().relative_to(self.content_root)
-        except ValueError:
-            return ("broken", "")  # never publish a file from outside content/
+        if not inside(target, self.content_root):
+            return ("broken", "")
         name = (pinyin_initials(target.stem) or short_hash(target.name)) + target.suffix.lower()
         return ("asset", posixpath.join(page_url, name))
 

@@ -110,8 +110,9 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-# Fields left out of a fingerprint: bodies are stood for by the file digest, and line
-# numbers only matter to error messages.
+# Fields left out of a fingerprint: a body reaches its page as rendered HTML, which is in
+# the page's context, and line numbers only matter to error messages. Documents are
+# reduced separately (_document_plain).
 _SKIPPED = {
     Rule: {"body", "body_line"},
     Guide: {"body", "body_line", "meta_lines"},

@@ -336,3 +336,20 @@ def test_external_links_are_checked_only_when_asked(small_site):
         assert "服务器返回 404" in found.message
     finally:
         server.shutdown()
+
+
+def test_body_link_to_a_file_outside_content_is_refused_and_never_copied(small_site):
+    small_site.write("secret.txt", "内部资料")
+    small_site.doc(
+        "行政规范性文件",
+        "外泄",
+        document(
+            "外泄", "11999900MB0000009X/2025-00003", body="见[资料](../../../../secret.txt)。"
+        ),
+    )
+    [found] = findings(small_site.root, "links.internal")
+    assert "指向 content 文件夹以外的文件" in found.message
+    from generator.build import build
+
+    out = build(small_site.root, force=True).config.output_dir
+    assert not [p for p in out.rglob("*") if p.is_file() and p.read_bytes() == "内部资料".encode()]
