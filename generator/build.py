@@ -5,7 +5,10 @@ This module only wires the stages together; each stage lives in its own module.
 
 from __future__ import annotations
 
+import functools
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from generator.content import load_site
 from generator.errors import BuildError, Problems
 from generator.links import link_interpretations
 from generator.model import Site
-from generator.output import WriteStats, write_site
+from generator.output import Stream, WriteStats, write_site
 from generator.render import SiteRenderer, ThemeError
 
 
@@ -40,11 +43,17 @@ def load(root: Path, problems: Problems) -> tuple[SiteConfig, Site]:
     return config, site
 
 
-def build(root: Path, force: bool = False) -> BuildResult:
+def build(
+    root: Path,
+    force: bool = False,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
     """Build the site at ``root`` into ``root/output``.
 
     Content errors raise BuildError before anything is written, unless ``force`` is set;
-    the previous output/ is then left as it was.
+    the previous output/ is then left as it was. Units are rendered by ``jobs`` processes
+    (default: one per core).
     """
     started = time.perf_counter()
     problems = Problems()
@@ -54,10 +63,24 @@ def build(root: Path, force: bool = False) -> BuildResult:
         raise BuildError(problems)
     renderer = SiteRenderer(site, config)
     try:
-        stats = write_site(renderer.files(), config.output_dir)
+        stats = write_site(
+            render_streams(renderer, site),
+            config.output_dir,
+            jobs=jobs or os.cpu_count() or 1,
+            collect=renderer.take_broken_links,
+            progress=progress,
+        )
     except ThemeError as exc:
         problems.items.append(exc.problem)
         raise BuildError(problems) from exc
-    for source, href in renderer.broken_links:
-        problems.warn(source, None, f"正文链接“{href}”指向的文件或文档不存在")
+    for broken in stats.collected:
+        for source, href in broken:
+            problems.warn(source, None, f"正文链接“{href}”指向的文件或文档不存在")
     return BuildResult(config, site, stats, problems, time.perf_counter() - started)
+
+
+def render_streams(renderer: SiteRenderer, site: Site) -> list[Stream]:
+    """The site-wide pages, then one stream per unit, largest first so that parallel
+    workers finish together."""
+    units = sorted(site.units, key=lambda unit: -len(unit.documents))
+    return [renderer.site_files, *(functools.partial(renderer.unit_files, u) for u in units)]

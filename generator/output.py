@@ -7,11 +7,13 @@ here, so nothing is ever written outside the output folder.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from generator.render import OutputFile
 
@@ -25,14 +27,41 @@ class WriteStats:
     pages: int
     files: int
     bytes: int
+    collected: tuple = ()  # what each stream's ``collect`` call returned, in no set order
 
 
-def write_site(files: Iterable[OutputFile], out_dir: Path) -> WriteStats:
-    """Write ``files`` into a fresh folder and swap it in for ``out_dir``."""
+Stream = Callable[[], Iterable[OutputFile]]
+
+
+@dataclass(frozen=True)
+class _StreamResult:
+    pages: int
+    files: int
+    bytes: int
+    paths: tuple[str, ...]
+    collected: Any
+
+
+def write_site(
+    streams: Sequence[Stream],
+    out_dir: Path,
+    jobs: int = 1,
+    collect: Callable[[], Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> WriteStats:
+    """Write the files of every stream into a fresh folder and swap it in for ``out_dir``.
+
+    With ``jobs`` > 1 the streams are written by that many forked worker processes (each
+    stream is typically one unit's pages, so the work spreads evenly); ``collect`` runs
+    after each stream in the process that wrote it, to send back what rendering noted on
+    the side (broken links). ``progress(done, total)`` is called as streams finish.
+    """
     staging = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
     _remove(staging)
     try:
-        stats = _write_all(files, staging)
+        staging.mkdir(parents=True)
+        results = _write_streams(streams, staging, jobs, collect, progress)
+        stats = _merge(results)
         _swap(staging, out_dir)
     except BaseException:
         _remove(staging)
@@ -40,15 +69,44 @@ def write_site(files: Iterable[OutputFile], out_dir: Path) -> WriteStats:
     return stats
 
 
-def _write_all(files: Iterable[OutputFile], staging: Path) -> WriteStats:
-    staging.mkdir(parents=True)
-    written: set[str] = set()
-    pages = count = size = 0
-    for file in files:
+def _write_streams(streams, staging, jobs, collect, progress) -> list[_StreamResult]:
+    total = len(streams)
+    results: list[_StreamResult] = []
+    if jobs <= 1 or total <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for stream in streams:
+            results.append(_write_stream(stream, staging, collect))
+            if progress:
+                progress(len(results), total)
+        return results
+    # Forked workers inherit the loaded site and the renderer as they are in memory, so
+    # nothing but small results crosses between processes.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_adopt, initargs=(streams, staging, collect)) as pool:
+        for result in pool.imap_unordered(_write_nth, range(total)):
+            results.append(result)
+            if progress:
+                progress(len(results), total)
+    return results
+
+
+# Set once in each worker process by the pool's initializer, never in the parent.
+_WORKER: dict[str, Any] = {}
+
+
+def _adopt(streams: Sequence[Stream], staging: Path, collect) -> None:
+    _WORKER.update(streams=streams, staging=staging, collect=collect)
+
+
+def _write_nth(index: int) -> _StreamResult:
+    return _write_stream(_WORKER["streams"][index], _WORKER["staging"], _WORKER["collect"])
+
+
+def _write_stream(stream: Stream, staging: Path, collect) -> _StreamResult:
+    paths: list[str] = []
+    pages = size = 0
+    for file in stream():
         target = staging / _safe_relative(file.path)
-        if file.path in written:
-            raise OutputError(f"两个内容生成了同一个输出文件“{file.path}”")
-        written.add(file.path)
+        paths.append(file.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         if file.data is not None:
             target.write_bytes(file.data)
@@ -56,9 +114,23 @@ def _write_all(files: Iterable[OutputFile], staging: Path) -> WriteStats:
         elif file.source is not None:
             shutil.copyfile(file.source, target)
             size += target.stat().st_size
-        count += 1
         pages += file.path.endswith(".html")
-    return WriteStats(pages=pages, files=count, bytes=size)
+    return _StreamResult(pages, len(paths), size, tuple(paths), collect() if collect else None)
+
+
+def _merge(results: list[_StreamResult]) -> WriteStats:
+    seen: set[str] = set()
+    for result in results:
+        for path in result.paths:
+            if path in seen:
+                raise OutputError(f"两个内容生成了同一个输出文件“{path}”")
+            seen.add(path)
+    return WriteStats(
+        pages=sum(r.pages for r in results),
+        files=len(seen),
+        bytes=sum(r.bytes for r in results),
+        collected=tuple(r.collected for r in results),
+    )
 
 
 def _safe_relative(path: str) -> PurePosixPath:

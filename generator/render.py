@@ -99,6 +99,10 @@ class ThemeError(Exception):
         super().__init__(problem.message)
         self.problem = problem
 
+    def __reduce__(self):
+        # Raised in a build worker process and re-raised in the parent.
+        return (ThemeError, (self.problem,))
+
 
 def _template_frame(exc: BaseException, name: str) -> tuple[Path, int | None]:
     """The innermost template file and line in a Jinja traceback."""
@@ -198,6 +202,11 @@ class SiteRenderer:
         # Everything a page depends on besides its own context: the theme and the settings.
         self.base_key = fingerprint((theme_digest(config), config))
 
+    def take_broken_links(self) -> list[tuple[Path, str]]:
+        """Body links that led nowhere since the last call."""
+        broken, self.broken_links = self.broken_links, []
+        return broken
+
     def category_view(self, category: Category) -> CategoryView:
         """The 栏目's view as its unit's view holds it, shared by all its pages."""
         view = self.views[self._unit_of[category.url]]
@@ -215,6 +224,13 @@ class SiteRenderer:
     # -- the whole site -------------------------------------------------------------
 
     def files(self) -> Iterator[OutputFile]:
+        yield from self.site_files()
+        for unit in self.site.units:
+            if self.only_units is None or unit.key in self.only_units:
+                yield from self.unit_files(unit)
+
+    def site_files(self) -> Iterator[OutputFile]:
+        """The theme's static files and the pages that belong to no unit."""
         yield from self.static_files()
         yield self.page(
             "home.html",
@@ -234,9 +250,6 @@ class SiteRenderer:
                 target=self.site.home_url,
             )
         yield self.not_found_page()
-        for unit in self.site.units:
-            if self.only_units is None or unit.key in self.only_units:
-                yield from self.unit_files(unit)
 
     def static_files(self) -> Iterator[OutputFile]:
         seen: set[str] = set()

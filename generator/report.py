@@ -15,10 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.errors import Problems
-from generator.source import LineDict
+from generator.source import LineDict, load_packaged_yaml
 
 FORMAT_FILE = Path(__file__).parent / "data" / "annual_report_2021.yaml"
 ZERO_FILL_KEY = "未填视为0"
@@ -29,7 +27,7 @@ TABLE4_WIDTH = 5
 @functools.lru_cache(maxsize=1)
 def national_format() -> dict[str, Any]:
     """The national format as data (sections, table_2, table_3, table_4)."""
-    return yaml.safe_load(FORMAT_FILE.read_text(encoding="utf-8"))
+    return load_packaged_yaml(FORMAT_FILE.read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
+from generator.source import load_packaged_yaml
 
 DATA_FILE = "data/wording.yaml"
 
@@ -55,7 +55,7 @@ def load_default_wording() -> list[WordingEntry]:
 @lru_cache(maxsize=1)
 def _default_wording() -> tuple[WordingEntry, ...]:
     text = resources.files("generator").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    return tuple(_entry(item) for item in yaml.safe_load(text))
+    return tuple(_entry(item) for item in load_packaged_yaml(text))
 
 
 def _entry(item: object) -> WordingEntry:
