@@ -1,36 +1,42 @@
 """The build pipeline: config → content → links → check → render → output.
 
-This module only wires the stages together; each stage lives in its own module.
+This module only wires the stages together; each stage lives in its own module. A build
+goes through the incremental engine (:mod:`generator.incremental`) restored from the
+build cache, so that a build after a small edit redoes only what the edit touched.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.check import check_site
+from generator import buildcache
 from generator.config import SiteConfig, load_config
 from generator.content import load_site
 from generator.errors import BuildError, Problems
+from generator.incremental import IncrementalBuild, Outcome
 from generator.links import link_interpretations
 from generator.model import Site
-from generator.output import Stream, WriteStats, write_site
-from generator.render import SiteRenderer, ThemeError
 
 
 @dataclass
 class BuildResult:
     """What a build did: counts for the summary line, and the warnings to show."""
 
-    config: SiteConfig
-    site: Site
-    stats: WriteStats
+    output_dir: Path
+    units: int
+    documents: int
     problems: Problems
     seconds: float
+    pages: int = 0  # HTML pages rendered (all of them in a full build)
+    files: int = 0  # files in the built site
+    written: int = 0  # files written this time
+    removed: int = 0  # files removed this time
+    full: bool = False  # the whole site was written afresh
+    unchanged: bool = False  # nothing had changed since the last build
 
 
 def load(root: Path, problems: Problems) -> tuple[SiteConfig, Site]:
@@ -48,39 +54,65 @@ def build(
     force: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    units: set[str] | None = None,
+    clean: bool = False,
 ) -> BuildResult:
     """Build the site at ``root`` into ``root/output``.
 
     Content errors raise BuildError before anything is written, unless ``force`` is set;
-    the previous output/ is then left as it was. Units are rendered by ``jobs`` processes
-    (default: one per core).
+    output/ is then left as it was. A first build (or ``clean``) renders every unit with
+    ``jobs`` processes (default: one per core) into a fresh folder swapped in at the end;
+    later builds bring output/ up to date in place. ``units`` (folder names under
+    content/) renders only those units and the site-wide pages, leaving the other units'
+    files as they are.
     """
     started = time.perf_counter()
-    problems = Problems()
-    config, site = load(root, problems)
-    check_site(site, config, problems)
-    if problems.errors and not force:
-        raise BuildError(problems)
-    renderer = SiteRenderer(site, config)
-    try:
-        stats = write_site(
-            render_streams(renderer, site),
-            config.output_dir,
-            jobs=jobs or os.cpu_count() or 1,
-            collect=renderer.take_broken_links,
-            progress=progress,
-        )
-    except ThemeError as exc:
-        problems.items.append(exc.problem)
-        raise BuildError(problems) from exc
-    for broken in stats.collected:
-        for source, href in broken:
-            problems.warn(source, None, f"正文链接“{href}”指向的文件或文档不存在")
-    return BuildResult(config, site, stats, problems, time.perf_counter() - started)
+    root = root.resolve()
+    output = root / "output"
+    jobs = jobs or os.cpu_count() or 1
+    stamps = buildcache.snapshot(root)
+    restored = None if clean else buildcache.restore(root, output, jobs)
+    if restored is None:
+        engine, changed = buildcache.fresh_engine(root, output, jobs), None
+    else:
+        engine = restored.engine
+        changed = buildcache.changed_files(restored.snapshot, stamps)
+        pending = engine.unrendered  # None: output/ must be written afresh
+        if pending is not None and units is not None:
+            pending = pending & units
+        if not changed and pending == set() and not force:
+            return _unchanged(engine, restored.problems, output, started)
+    outcome = engine.rebuild(changed, force=force, only=units, progress=progress)
+    if not outcome.ok:
+        raise BuildError(outcome.problems)
+    buildcache.save(engine, stamps, outcome.problems.items)
+    return _result(outcome, output, started)
 
 
-def render_streams(renderer: SiteRenderer, site: Site) -> list[Stream]:
-    """The site-wide pages, then one stream per unit, largest first so that parallel
-    workers finish together."""
-    units = sorted(site.units, key=lambda unit: -len(unit.documents))
-    return [renderer.site_files, *(functools.partial(renderer.unit_files, u) for u in units)]
+def _result(outcome: Outcome, output: Path, started: float) -> BuildResult:
+    site = outcome.site
+    return BuildResult(
+        output_dir=output,
+        units=len(site.units),
+        documents=len(site.documents),
+        problems=outcome.problems,
+        seconds=time.perf_counter() - started,
+        pages=outcome.pages,
+        files=outcome.files,
+        written=len(outcome.written),
+        removed=len(outcome.removed),
+        full=outcome.full,
+    )
+
+
+def _unchanged(engine: IncrementalBuild, problems, output: Path, started: float) -> BuildResult:
+    units = [load.unit for load in engine.loads.values()]
+    return BuildResult(
+        output_dir=output,
+        units=len(units),
+        documents=sum(len(unit.documents) for unit in units),
+        problems=Problems(list(problems)),
+        seconds=time.perf_counter() - started,
+        files=len(engine.sync_state.paths),
+        unchanged=True,
+    )

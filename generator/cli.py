@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.build import build, load
+from generator.build import BuildResult, build, load
 from generator.check import CALENDAR_RULE_ID, RULES, check_site
 from generator.errors import BuildError, Problem, Problems
 from generator.fix import assign_index_numbers
@@ -47,6 +47,21 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="检查内容并生成网站到 output/")
     build_cmd.add_argument(
         "--force", action="store_true", help="有错误时仍然生成（不建议用于正式发布）"
+    )
+    build_cmd.add_argument("--clean", action="store_true", help="不使用缓存，重新生成全部页面")
+    build_cmd.add_argument(
+        "--units",
+        type=_unit_list,
+        metavar="机关,机关",
+        help="只生成这些机关（content/ 下的文件夹名，逗号分隔）的页面和全站公共页面，其他机关的文件保持不变",
+    )
+    build_cmd.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="并行生成的进程数（默认为处理器核数）"
+    )
+    build_cmd.add_argument(
+        "--quiet",
+        action="store_true",
+        help="不显示进度和警告汇总，结束时输出一行 JSON 统计（便于脚本调用）",
     )
 
     serve_cmd = commands.add_parser("serve", help="本地预览：生成网站并在修改保存后自动刷新")
@@ -94,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.root.resolve()
     try:
         if args.command == "build":
-            return _build(root, args.force)
+            return _build(root, args)
         if args.command == "check":
             return _check(root, args)
         if args.command == "serve":
@@ -109,12 +124,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _build(root: Path, force: bool) -> int:
+def _unit_list(text: str) -> set[str]:
+    names = {name.strip() for name in text.replace("，", ",").split(",") if name.strip()}
+    if not names:
+        raise argparse.ArgumentTypeError("请给出至少一个机关文件夹名")
+    return names
+
+
+def _build(root: Path, args: argparse.Namespace) -> int:
+    if args.units:
+        missing = sorted(name for name in args.units if not (root / "content" / name).is_dir())
+        if missing:
+            print(f"用法错误：content/ 下没有机关文件夹“{'”“'.join(missing)}”", file=sys.stderr)
+            return EXIT_USAGE
+    progress = None if args.quiet or not sys.stderr.isatty() else _Progress()
     try:
-        result = build(root, force=force)
+        result = build(
+            root,
+            force=args.force,
+            jobs=args.jobs or None,
+            progress=progress,
+            units=args.units,
+            clean=args.clean,
+        )
     except BuildError as exc:
         _print_problems(exc.problems.errors, root)
-        _summarise_warnings(exc.problems)
+        if not args.quiet:
+            _summarise_warnings(exc.problems)
         print(
             f"发现 {len(exc.problems.errors)} 个错误，未生成网站；output/ 保持原样。",
             file=sys.stderr,
@@ -123,20 +159,74 @@ def _build(root: Path, force: bool) -> int:
     except (OutputError, OSError) as exc:
         print(f"错误：写入输出文件夹失败：{_os_reason(exc)}；output/ 保持原样。", file=sys.stderr)
         return EXIT_ERRORS
+    finally:
+        if progress:
+            progress.done()
     _print_problems(result.problems.errors, root)
-    _summarise_warnings(result.problems)
-    stats = result.stats
-    print(
-        f"已生成 {len(result.site.units)} 个机关、{len(result.site.documents)} 篇文档："
-        f"{stats.pages} 个页面，共 {stats.files} 个文件，用时 {result.seconds:.2f} 秒。"
-        f"输出位置：{result.config.output_dir}"
-    )
+    if args.quiet:
+        print(json.dumps(_summary(result), ensure_ascii=False))
+    else:
+        _summarise_warnings(result.problems)
+        print(_summary_line(result))
     if result.problems.errors:
         print(
             f"注意：有 {len(result.problems.errors)} 个错误（已按 --force 强制生成）。",
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _summary_line(result: BuildResult) -> str:
+    counts = f"{result.units} 个机关、{result.documents} 篇文档"
+    took = f"用时 {result.seconds:.2f} 秒"
+    if result.unchanged:
+        return f"内容和模板均未变化，网站无需更新（{counts}，共 {result.files} 个文件），{took}。"
+    if result.full:
+        return (
+            f"已生成 {counts}：{result.pages} 个页面，共 {result.files} 个文件，{took}。"
+            f"输出位置：{result.output_dir}"
+        )
+    return (
+        f"已更新 {counts}的网站：重新生成 {result.pages} 个页面，写入 {result.written} 个文件、"
+        f"删除 {result.removed} 个，共 {result.files} 个文件，{took}。输出位置：{result.output_dir}"
+    )
+
+
+def _summary(result: BuildResult) -> dict[str, object]:
+    """The --quiet line: stable English keys for scripts."""
+    return {
+        "units": result.units,
+        "documents": result.documents,
+        "pages": result.pages,
+        "files": result.files,
+        "written": result.written,
+        "removed": result.removed,
+        "full": result.full,
+        "unchanged": result.unchanged,
+        "warnings": len(result.problems.warnings),
+        "seconds": round(result.seconds, 3),
+    }
+
+
+class _Progress:
+    """A one-line progress bar on the terminal, shown once a build has run a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.monotonic() - self.started < 1 and not self.shown:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "█" * filled + "·" * (width - filled)
+        print(f"\r正在生成 [{bar}] {done}/{total}", end="", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            print(file=sys.stderr)
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:

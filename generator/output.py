@@ -28,6 +28,7 @@ class WriteStats:
     files: int
     bytes: int
     collected: tuple = ()  # what each stream's ``collect`` call returned, in no set order
+    paths: tuple[str, ...] = ()  # every file written
 
 
 Stream = Callable[[], Iterable[OutputFile]]
@@ -130,6 +131,7 @@ def _merge(results: list[_StreamResult]) -> WriteStats:
         files=len(seen),
         bytes=sum(r.bytes for r in results),
         collected=tuple(r.collected for r in results),
+        paths=tuple(seen),
     )
 
 
@@ -205,8 +207,15 @@ def sync_site(
             stamp = _source_stamp(file.source)
             if state.copied.get(file.path) == stamp and target.exists():
                 continue
-            _atomic_write(target, file.source.read_bytes())
+            data = file.source.read_bytes()
             state.copied[file.path] = stamp
+            if (
+                target.is_file()
+                and target.stat().st_size == len(data)
+                and target.read_bytes() == data
+            ):
+                continue  # e.g. first seen after a full build, which keeps no stamps
+            _atomic_write(target, data)
         written.append(file.path)
     kept = {path for path in state.paths - seen if keep and path.startswith(keep)}
     removed = sorted(state.paths - seen - kept)

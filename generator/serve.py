@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import json
 import mimetypes
+import os
 import posixpath
 import shutil
 import tempfile
@@ -28,14 +29,10 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.cache import FileCache
-from generator.check import SITE_WIDE_RULES, check_site
-from generator.config import CONFIG_FILE, load_config
-from generator.content import UnitLoad, load_site
-from generator.errors import Problem, Problems
-from generator.links import link_interpretations
-from generator.output import SyncState, sync_site
-from generator.render import RenderState, SiteRenderer, ThemeError
+from generator.buildcache import CACHE_DIR
+from generator.config import CONFIG_FILE
+from generator.errors import Problems
+from generator.incremental import IncrementalBuild
 
 EVENTS_PATH = "/__zfxxgk/events"
 SCRIPT_PATH = "/__zfxxgk/live.js"
@@ -59,137 +56,37 @@ class Rebuild:
 
 
 class LivePreview:
-    """The incremental engine behind ``serve``: keeps caches and the preview folder.
+    """The incremental engine (:mod:`generator.incremental`) kept in memory for ``serve``,
+    and what open pages are told after each rebuild."""
 
-    A rebuild redoes only the units whose folders changed: other units are reused as
-    loaded, their check findings replayed and their pages left in place. A change to
-    site.yaml or a theme, or anything outside a unit folder, rebuilds every unit (the
-    file, page and Markdown memos still spare most of the work).
-    """
-
-    def __init__(self, root: Path, folder: Path):
+    def __init__(self, root: Path, folder: Path, jobs: int = 1):
         self.root = root.resolve()
         self.folder = folder
-        self.cache = FileCache()
-        self.render_state = RenderState()
-        self.sync_state = SyncState()
-        self.loads: dict[str, UnitLoad] = {}  # units as last loaded, by folder name
-        self.findings: dict[str, list[Problem]] = {}  # per-unit check findings, by folder
-        self.link_memo: dict = {}
-        self.links: dict[Path, tuple] = {}  # each document's cross links when last rendered
-        self.unrendered: set[str] | None = None  # units changed since the last good render
+        self.engine = IncrementalBuild(self.root, folder, jobs)
         self.problems: list[str] = []  # of the last failed rebuild; empty when good
         self.generation = 0
         self.last_event = "reload"
         self.changed = threading.Condition()
 
     def rebuild(self, changed: list[Path]) -> Rebuild:
-        started = time.perf_counter()
-        self.cache.forget(changed)
-        problems = Problems()
-        result = Rebuild(changed=changed, ok=False, problems=problems)
-        dirty = self._dirty_units(changed)
-        config = load_config(self.root, problems)
-        site, touched = (
-            (None, None) if config is None else self._load_and_check(config, problems, dirty)
+        outcome = self.engine.rebuild(changed)
+        # Forking for parallel rendering is for the first build only: once the server's
+        # threads run, a forked child could inherit a lock held by one of them.
+        self.engine.jobs = 1
+        result = Rebuild(
+            changed=changed,
+            ok=outcome.ok,
+            pages=outcome.pages,
+            written=len(outcome.written),
+            removed=len(outcome.removed),
+            milliseconds=outcome.milliseconds,
+            problems=outcome.problems,
         )
-        # Units to render: those touched now and those left unrendered by failed rebuilds.
-        pending = None
-        if dirty is not None and touched is not None and self.unrendered is not None:
-            pending = touched | self.unrendered
-        if site is None or problems.errors:
-            self.unrendered = pending
-            self._publish("problems", [p.format(self.root) for p in problems.errors])
+        if outcome.ok:
+            self._announce(changed, bool(outcome.written or outcome.removed))
         else:
-            self._render(site, config, pending, changed, result)
-        result.milliseconds = (time.perf_counter() - started) * 1000
+            self._publish("problems", [p.format(self.root) for p in outcome.problems.errors])
         return result
-
-    def _dirty_units(self, changed: list[Path]) -> set[str] | None:
-        """Folder names of the units a change touched; None means every unit."""
-        if not self.loads:
-            return None
-        content = self.root / "content"
-        dirty: set[str] = set()
-        for path in changed:
-            if content not in path.parents:
-                return None  # site.yaml, a theme, or content/ itself
-            dirty.add(path.relative_to(content).parts[0])
-        return dirty
-
-    def _load_and_check(self, config, problems: Problems, dirty: set[str] | None):
-        reuse = {} if dirty is None else {k: v for k, v in self.loads.items() if k not in dirty}
-        loads: dict[str, UnitLoad] = {}
-        site = load_site(config, problems, self.cache, reuse, loads)
-        self.loads = loads
-        link_interpretations(site, problems, self.link_memo)
-        touched = {unit.key for unit in site.units if unit.key not in reuse}
-        touched |= self._relinked(site)
-        before = len(problems.items)
-        check_site(site, config, problems, cache=self.cache, only_units=touched)
-        self._keep_findings(problems, before, touched, site)
-        return site, touched
-
-    def _relinked(self, site) -> set[str]:
-        """Units with a document whose cross links changed (a 解读 in another unit moved)."""
-        units = set()
-        current = {}
-        for unit in site.units:
-            for doc in unit.documents:
-                if not (doc.interpretations or doc.interprets or doc.source in self.links):
-                    continue  # most documents have no cross links at all
-                links = (tuple(doc.interpretations), tuple(doc.interprets))
-                current[doc.source] = links
-                if self.links.get(doc.source, links) != links:
-                    units.add(unit.key)
-        self.links = current
-        return units
-
-    def _keep_findings(self, problems: Problems, before: int, touched: set[str], site) -> None:
-        """Store this run's per-unit findings and add back those of untouched units."""
-        new = problems.items[before:]
-        content = self.root / "content"
-        fresh: dict[str, list[Problem]] = {key: [] for key in touched}
-        for problem in new:
-            if problem.rule in SITE_WIDE_RULES or problem.path is None:
-                continue
-            if content in problem.path.parents:
-                key = problem.path.relative_to(content).parts[0]
-                fresh.setdefault(key, []).append(problem)
-        keys = {unit.key for unit in site.units}
-        replay = [
-            p
-            for key, found in self.findings.items()
-            if key in keys and key not in touched
-            for p in found
-        ]
-        problems.items.extend(replay)
-        self.findings = {
-            key: found for key, found in self.findings.items() if key in keys and key not in touched
-        }
-        self.findings.update(fresh)
-
-    def _render(
-        self, site, config, dirty: set[str] | None, changed: list[Path], result: Rebuild
-    ) -> None:
-        renderer = SiteRenderer(site, config, self.render_state, only_units=dirty)
-        keep = () if dirty is None else tuple(u.url for u in site.units if u.key not in dirty)
-        try:
-            stats = sync_site(renderer.files(), self.folder, self.sync_state, keep)
-        except ThemeError as exc:
-            result.problems.items.append(exc.problem)
-            self.render_state.pages.clear()  # pages after the failing one were not written
-            self.unrendered = None  # render every unit next time
-            self._publish("problems", [exc.problem.format(self.root)])
-            return
-        self.unrendered = set()
-        result.ok = True
-        result.pages, result.written, result.removed = (
-            stats.pages,
-            len(stats.written),
-            len(stats.removed),
-        )
-        self._announce(changed, bool(stats.written or stats.removed))
 
     def _announce(self, changed: list[Path], site_changed: bool) -> None:
         """Tell open pages what to do after a good rebuild."""
@@ -226,7 +123,7 @@ class _Watcher(FileSystemEventHandler):
 
     def __init__(self, root: Path, output: Path, wake: Callable[[Path], None]):
         self.root = root
-        self.ignored = (output, root / ".git")
+        self.ignored = (output, root / ".git", root / CACHE_DIR)
         self.wake = wake
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -264,7 +161,7 @@ class DevServer:
         self.root = root
         self.log = log
         self.folder = Path(tempfile.mkdtemp(prefix="zfxxgk-serve-"))
-        self.preview = LivePreview(root, self.folder)
+        self.preview = LivePreview(root, self.folder, jobs=os.cpu_count() or 1)
         self.pending: set[Path] = set()
         self.events_seen = 0  # counts every event, also repeats for a path already pending
         self.pending_lock = threading.Condition()

@@ -52,7 +52,7 @@ def html(output: Path, url: str) -> str:
 
 def test_small_site_builds_every_page_type(small_site):
     result = build(small_site.root)
-    out = result.config.output_dir
+    out = result.output_dir
     unit = "zfxxgk/csxrmzf/"
     for url in (
         "",
@@ -75,11 +75,11 @@ def test_small_site_builds_every_page_type(small_site):
 
 def test_every_relative_link_resolves(small_site):
     result = build(small_site.root)
-    assert assert_all_links_resolve(result.config.output_dir) > 50
+    assert assert_all_links_resolve(result.output_dir) > 50
 
 
 def test_unit_home_is_named_and_shows_the_four_parts_in_order(small_site):
-    out = build(small_site.root).config.output_dir
+    out = build(small_site.root).output_dir
     page = html(out, "zfxxgk/csxrmzf/")
     assert "<h1>政府信息公开</h1>" in page
     positions = [
@@ -95,7 +95,7 @@ def test_unit_home_is_named_and_shows_the_four_parts_in_order(small_site):
 
 
 def test_document_page_shows_its_metadata_and_links(small_site):
-    out = build(small_site.root).config.output_dir
+    out = build(small_site.root).output_dir
     page = html(out, "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/cgtz/")
     cells = dict(re.findall(r'<th scope="row">([^<]+)</th><td[^>]*>(.*?)</td>', page))
     assert cells["索引号"] == "11999900MB0000009X/2025-00001"
@@ -119,7 +119,7 @@ def test_document_page_shows_its_metadata_and_links(small_site):
 
 
 def test_repealed_document_carries_a_banner(small_site):
-    out = build(small_site.root).config.output_dir
+    out = build(small_site.root).output_dir
     page = html(out, "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/jbf/")
     assert "<strong>本文件已废止</strong>（废止日期：2025年03月05日）" in page
     assert "废止依据：测政办〔2025〕1号" in page
@@ -131,7 +131,7 @@ def test_category_list_is_paginated_newest_first(small_site):
         "第三篇",
         document("第三篇", "11999900MB0000009X/2023-00001", "2023-05-04", "2023-05-06"),
     )
-    out = build(small_site.root).config.output_dir  # page_size is 2 in the test site
+    out = build(small_site.root).output_dir  # page_size is 2 in the test site
     first = html(out, "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/")
     second = html(out, "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/page/2/")
     assert first.index("关于做好春耕生产工作的通知") < first.index("测试县旧办法")
@@ -140,7 +140,7 @@ def test_category_list_is_paginated_newest_first(small_site):
 
 
 def test_catalogue_json_and_csv(small_site):
-    out = build(small_site.root).config.output_dir
+    out = build(small_site.root).output_dir
     folder = out / "zfxxgk/csxrmzf/zfxxgkml"
     data = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
     assert data["条目数"] == 3
@@ -162,7 +162,7 @@ def test_content_is_escaped_and_raw_html_sanitised(small_site):
             body='正文<script>alert(1)</script><img src="https://img.test.example/x.png" onerror="alert(2)">',
         ),
     )
-    out = build(small_site.root).config.output_dir
+    out = build(small_site.root).output_dir
     page = html(out, "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/jb/")
     assert "<script>" not in page
     assert "onerror" not in page
@@ -170,7 +170,7 @@ def test_content_is_escaped_and_raw_html_sanitised(small_site):
 
 
 def test_content_error_stops_the_build_and_keeps_previous_output(small_site):
-    out = build(small_site.root).config.output_dir
+    out = build(small_site.root).output_dir
     marker = out / "zfxxgk/csxrmzf/index.html"
     before = marker.read_bytes()
     small_site.doc(
@@ -189,7 +189,7 @@ def test_init_skeleton_builds_a_valid_empty_column(tmp_path):
     init_site(tmp_path / "new", "某某县人民政府", "政府")
     result = build(tmp_path / "new")
     assert result.problems.errors == []
-    out = result.config.output_dir
+    out = result.output_dir
     page = html(out, "zfxxgk/mmxrmzf/")
     assert "<h1>政府信息公开</h1>" in page
     assert (out / "zfxxgk/mmxrmzf/fdzdgknr/xzgfxwj/index.html").is_file()
@@ -204,7 +204,7 @@ def test_base_url_prefix_and_pretty_urls(small_site):
         ),
         encoding="utf-8",
     )
-    out = build(small_site.root).config.output_dir
+    out = build(small_site.root).output_dir
     page = html(out, "zfxxgk/csxrmzf/")
     assert 'href="zfxxgkzn/"' in page
     assert 'href="/xxgk/zfxxgk/"' in (out / "404.html").read_text(encoding="utf-8")

@@ -351,5 +351,5 @@ def test_body_link_to_a_file_outside_content_is_refused_and_never_copied(small_s
     assert "指向 content 文件夹以外的文件" in found.message
     from generator.build import build
 
-    out = build(small_site.root, force=True).config.output_dir
+    out = build(small_site.root, force=True).output_dir
     assert not [p for p in out.rglob("*") if p.is_file() and p.read_bytes() == "内部资料".encode()]

@@ -108,7 +108,7 @@ class _Cells(HTMLParser):
 
 def test_report_page_reproduces_the_national_format_cell_by_cell(small_site):
     small_site.write("content/测试县人民政府/政府信息公开工作年度报告/2025.yaml", report_yaml())
-    out = build(small_site.root).config.output_dir
+    out = build(small_site.root).output_dir
     page = (out / "zfxxgk/csxrmzf/zfxxgknb/2025/index.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h2 id=\"s\d\">(.*?)</h2>", page)
     assert headings == [s["title"] for s in national_format()["sections"]]

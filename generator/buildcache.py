@@ -1,0 +1,228 @@
+"""The build cache in ``.zfxxgk-cache/``: what one ``zfxxgk build`` leaves for the next.
+
+Two parts. ``state.pickle`` holds the incremental engine (units as parsed, without their
+bodies; check findings; page fingerprints; the list of output files) and a snapshot of
+every input file's size and modification time, from which the next build knows what
+changed. ``markup/`` holds each rendered Markdown body under a key made of its text,
+folder and page, so that re-rendering a unit's pages needs Markdown only for the bodies
+that changed.
+
+A cache that is missing, unreadable or written by another version of zfxxgk is ignored
+(the build starts afresh); deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.content import UnitLoad
+from generator.errors import Problem
+from generator.incremental import IncrementalBuild
+from generator.model import Unit
+from generator.render import default_theme_dir
+
+CACHE_DIR = ".zfxxgk-cache"
+_STATE = "state.pickle"
+_MARKUP = "markup"
+_FORMAT = 1
+
+Snapshot = dict[str, tuple]  # path -> (mtime_ns, size[, content digest])
+# A file changed twice within one tick of the file system's clock keeps its time stamp;
+# a file this recent is also told apart by its content (git's "racily clean" entries).
+_RACY_NS = 2_000_000_000
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Size and modification time of every file a build reads: content/, site.yaml and
+    the themes (the site's and the default one)."""
+    stamps: Snapshot = {}
+    now = time.time_ns()
+    for top in (root / "content", root / "themes", default_theme_dir()):
+        _walk(top, stamps, now)
+    _stamp_into(root / "site.yaml", stamps, now)
+    return stamps
+
+
+def _walk(folder: Path, stamps: Snapshot, now: int) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _walk(Path(entry.path), stamps, now)
+        else:
+            _stamp_into(Path(entry.path), stamps, now)
+
+
+def _stamp_into(path: Path, stamps: Snapshot, now: int) -> None:
+    try:
+        st = path.stat()
+        stamp: tuple = (st.st_mtime_ns, st.st_size)
+        if now - st.st_mtime_ns < _RACY_NS:
+            stamp += (_digest(path),)
+    except OSError:
+        return
+    stamps[str(path)] = stamp
+
+
+def changed_files(before: Snapshot, now: Snapshot) -> list[Path]:
+    """Files added, removed or modified between two snapshots."""
+    paths = {p for p, stamp in now.items() if _differs(p, before.get(p), stamp)}
+    paths |= before.keys() - now.keys()
+    return sorted(Path(p) for p in paths)
+
+
+def _differs(path: str, old: tuple | None, new: tuple) -> bool:
+    if old is None or old[:2] != new[:2]:
+        return True
+    if len(old) < 3:
+        return False
+    # It was recent at the last build: compare the content itself.
+    return old[2] != (new[2] if len(new) > 2 else _digest(Path(path)))
+
+
+def _digest(path: Path) -> bytes:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return b""
+
+
+def code_key() -> str:
+    """zfxxgk's version and its code files: a cache written by other code is not used."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"{_FORMAT}|{__version__}|{sys.version}".encode())
+    package = Path(__file__).resolve().parent
+    for file in sorted(package.rglob("*.py")):
+        st = file.stat()
+        digest.update(f"{file.name}|{st.st_mtime_ns}|{st.st_size}".encode())
+    return digest.hexdigest()
+
+
+@dataclasses.dataclass
+class Restored:
+    engine: IncrementalBuild
+    snapshot: Snapshot
+    problems: list[Problem]
+
+
+def restore(root: Path, folder: Path, jobs: int) -> Restored | None:
+    """The engine as the last build left it, or None to build afresh."""
+    directory = cache_dir(root)
+    try:
+        with open(directory / _STATE, "rb") as file:
+            data = pickle.load(file)
+    except Exception:  # noqa: BLE001 - any unreadable cache just means a fresh build
+        return None
+    if not isinstance(data, dict) or data.get("key") != code_key():
+        return None
+    if data.get("folder") != str(folder) or not folder.is_dir():
+        return None
+    engine = IncrementalBuild(root, folder, jobs, markup=DiskMemo(directory / _MARKUP))
+    engine.loads = data["loads"]
+    engine.stripped = set(data["loads"])
+    engine.findings = data["findings"]
+    engine.render_state.pages = data["pages"]
+    engine.sync_state.paths = data["paths"]
+    engine.sync_state.copied = data["copied"]
+    engine.links = data["links"]
+    engine.unrendered = data["unrendered"]
+    if not all(os.path.exists(folder / path) for path in engine.sync_state.paths):
+        engine.unrendered = None  # files were removed from output/ by hand: write it afresh
+    return Restored(engine, data["snapshot"], data["problems"])
+
+
+def fresh_engine(root: Path, folder: Path, jobs: int) -> IncrementalBuild:
+    """An engine with an empty cache (the Markdown memo of older builds is dropped)."""
+    markup = cache_dir(root) / _MARKUP
+    shutil.rmtree(markup, ignore_errors=True)
+    return IncrementalBuild(root, folder, jobs, markup=DiskMemo(markup))
+
+
+def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) -> None:
+    """Store the engine for the next build (bodies left out: they are re-read when needed)."""
+    directory = cache_dir(engine.root)
+    directory.mkdir(exist_ok=True)
+    data = {
+        "key": code_key(),
+        "folder": str(engine.folder),
+        "loads": {
+            key: UnitLoad(_without_bodies(load.unit), load.problems)
+            for key, load in engine.loads.items()
+        },
+        "findings": engine.findings,
+        "pages": engine.render_state.pages,
+        "paths": engine.sync_state.paths,
+        "copied": engine.sync_state.copied,
+        "links": engine.links,
+        "unrendered": engine.unrendered,
+        "snapshot": stamps,
+        "problems": problems,  # of this build, shown again by a build that finds no change
+    }
+    _atomic_dump(directory / _STATE, data)
+
+
+def forget(root: Path) -> None:
+    """Drop the stored engine (the content now differs from what it describes)."""
+    (cache_dir(root) / _STATE).unlink(missing_ok=True)
+
+
+def _without_bodies(unit: Unit) -> Unit:
+    categories = [
+        dataclasses.replace(c, documents=[dataclasses.replace(d, body="") for d in c.documents])
+        for c in unit.categories
+    ]
+    return dataclasses.replace(
+        unit,
+        categories=categories,
+        rules=[dataclasses.replace(r, body="") for r in unit.rules],
+        guide=dataclasses.replace(unit.guide, body="") if unit.guide else None,
+    )
+
+
+def _atomic_dump(target: Path, value: Any) -> None:
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    with open(partial, "wb") as file:
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, target)
+
+
+class DiskMemo:
+    """The Markdown memo kept on disk, one file per rendered body.
+
+    Safe to share between the processes of a parallel build: each entry is written to a
+    file of its own and renamed into place.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _file(self, key: tuple) -> Path:
+        name = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=16).hexdigest()
+        return self.folder / name[:2] / name
+
+    def get(self, key: tuple, default: Any = None) -> Any:
+        try:
+            with open(self._file(key), "rb") as file:
+                return pickle.load(file)
+        except Exception:  # noqa: BLE001 - a missing or damaged entry is rendered again
+            return default
+
+    def __setitem__(self, key: tuple, value: Any) -> None:
+        target = self._file(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_dump(target, value)

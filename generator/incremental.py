@@ -1,0 +1,266 @@
+"""The incremental engine behind ``zfxxgk build`` and ``zfxxgk serve``.
+
+A rebuild redoes only the units (公开主体) whose folders changed: other units are reused as
+loaded, their check findings replayed and their pages left in place. A change to
+site.yaml or a theme, or anything outside a unit folder, redoes every unit (the page
+fingerprints and the Markdown memo still spare most of the work).
+
+``serve`` keeps one engine in memory; ``build`` stores it between runs in
+``.zfxxgk-cache/`` (see :mod:`generator.buildcache`), so that a build after a small edit
+costs about as much as a rebuild in ``serve``.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.cache import FileCache
+from generator.check import SITE_WIDE_RULES, check_site
+from generator.config import SiteConfig, load_config
+from generator.content import UnitLoad, load_site
+from generator.errors import Problem, Problems
+from generator.links import link_interpretations
+from generator.model import Site
+from generator.output import Stream, SyncState, sync_site, write_site
+from generator.render import RenderState, SiteRenderer, ThemeError
+
+
+@dataclass
+class Outcome:
+    """What one run of the engine did."""
+
+    ok: bool
+    problems: Problems
+    config: SiteConfig | None = None
+    site: Site | None = None
+    pages: int = 0  # HTML pages rendered (or found unchanged) this time
+    files: int = 0  # files of the whole built site
+    bytes: int = 0  # bytes written this time
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    full: bool = False  # the whole output folder was written afresh
+    milliseconds: float = 0.0
+
+
+class IncrementalBuild:
+    """Keeps what one build learnt for the next: parsed units, findings, page fingerprints.
+
+    ``folder`` is the output folder it keeps in step with the content. ``unrendered``
+    names units changed since their pages were last written; None means the folder is
+    not known to hold a complete site, so the next good run writes it afresh.
+    """
+
+    def __init__(
+        self, root: Path, folder: Path, jobs: int = 1, markup: MutableMapping | None = None
+    ):
+        self.root = root.resolve()
+        self.folder = folder
+        self.jobs = jobs
+        self.cache = FileCache()
+        self.render_state = RenderState(markup=markup if markup is not None else {})
+        self.sync_state = SyncState()
+        self.loads: dict[str, UnitLoad] = {}  # units as last loaded, by folder name
+        self.findings: dict[str, list[Problem]] = {}  # per-unit check findings, by folder
+        self.link_memo: dict = {}
+        self.links: dict[Path, tuple] = {}  # each document's cross links when last rendered
+        self.unrendered: set[str] | None = None
+        self.stripped: set[str] = set()  # units restored without their bodies (build cache)
+
+    def rebuild(
+        self,
+        changed: list[Path] | None,
+        force: bool = False,
+        only: set[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Outcome:
+        """Bring the output folder in line with the content after ``changed`` (None: all).
+
+        Content errors leave the folder as it is (unless ``force``). ``only`` renders just
+        those units besides the site-wide pages (``build --units``); other changed units
+        stay pending for a later run.
+        """
+        started = time.perf_counter()
+        self.cache.forget(changed or [])
+        problems = Problems()
+        outcome = Outcome(ok=False, problems=problems)
+        dirty = None
+        if changed is not None and self.loads and self.unrendered is not None:
+            dirty = self._dirty_units(changed)
+        if dirty is not None:  # units still to render need their bodies
+            dirty |= self.unrendered & self.stripped
+        config = outcome.config = load_config(self.root, problems)
+        if config is None:
+            return self._finish(outcome, started)
+        site, touched = self._load_and_check(config, problems, dirty)
+        outcome.site = site
+        pending = None
+        if dirty is not None and self.unrendered is not None:
+            pending = touched | self.unrendered
+        if problems.errors and not force:
+            if self.unrendered is not None:  # the folder stays complete, but behind
+                self.unrendered = pending if pending is not None else {u.key for u in site.units}
+            return self._finish(outcome, started)
+        self._render(site, config, pending, only, outcome, progress)
+        return self._finish(outcome, started)
+
+    @staticmethod
+    def _finish(outcome: Outcome, started: float) -> Outcome:
+        outcome.milliseconds = (time.perf_counter() - started) * 1000
+        return outcome
+
+    def _dirty_units(self, changed: list[Path]) -> set[str] | None:
+        """Folder names of the units a change touched; None means every unit."""
+        content = self.root / "content"
+        dirty: set[str] = set()
+        for path in changed:
+            if content not in path.parents:
+                return None  # site.yaml, a theme, or content/ itself
+            dirty.add(path.relative_to(content).parts[0])
+        return dirty
+
+    def _load_and_check(
+        self, config: SiteConfig, problems: Problems, dirty: set[str] | None
+    ) -> tuple[Site, set[str]]:
+        reuse = {} if dirty is None else {k: v for k, v in self.loads.items() if k not in dirty}
+        while True:
+            found = Problems()
+            loads: dict[str, UnitLoad] = {}
+            site = load_site(config, found, self.cache, reuse, loads)
+            link_interpretations(site, found, self.link_memo)
+            touched = {unit.key for unit in site.units if unit.key not in reuse}
+            touched |= self._relinked(site)
+            # A unit to render again must have its bodies: read it afresh if it was
+            # restored from the build cache without them.
+            unread = touched & self.stripped & reuse.keys()
+            if not unread:
+                break
+            reuse = {k: v for k, v in reuse.items() if k not in unread}
+        self.loads = loads
+        self.stripped &= reuse.keys()
+        problems.items.extend(found.items)
+        before = len(problems.items)
+        check_site(site, config, problems, cache=self.cache, only_units=touched)
+        self._keep_findings(problems, before, touched, site)
+        return site, touched
+
+    def _relinked(self, site: Site) -> set[str]:
+        """Units with a document whose cross links changed (a 解读 in another unit moved)."""
+        units = set()
+        current = {}
+        for unit in site.units:
+            for doc in unit.documents:
+                if not (doc.interpretations or doc.interprets or doc.source in self.links):
+                    continue  # most documents have no cross links at all
+                links = (tuple(doc.interpretations), tuple(doc.interprets))
+                current[doc.source] = links
+                if self.links.get(doc.source, links) != links:
+                    units.add(unit.key)
+        self.links = current
+        return units
+
+    def _keep_findings(
+        self, problems: Problems, before: int, touched: set[str], site: Site
+    ) -> None:
+        """Store this run's per-unit findings and add back those of untouched units."""
+        new = problems.items[before:]
+        content = self.root / "content"
+        fresh: dict[str, list[Problem]] = {key: [] for key in touched}
+        for problem in new:
+            if problem.rule in SITE_WIDE_RULES or problem.path is None:
+                continue
+            if content in problem.path.parents:
+                key = problem.path.relative_to(content).parts[0]
+                fresh.setdefault(key, []).append(problem)
+        keys = {unit.key for unit in site.units}
+        replay = [
+            p
+            for key, found in self.findings.items()
+            if key in keys and key not in touched
+            for p in found
+        ]
+        problems.items.extend(replay)
+        self.findings = {
+            key: found for key, found in self.findings.items() if key in keys and key not in touched
+        }
+        self.findings.update(fresh)
+
+    # -- writing --------------------------------------------------------------------
+
+    def _render(
+        self,
+        site: Site,
+        config: SiteConfig,
+        pending: set[str] | None,
+        only: set[str] | None,
+        outcome: Outcome,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        fresh = self.unrendered is None  # the folder does not hold a complete site yet
+        wanted = {u.key for u in site.units} if pending is None else set(pending)
+        if only is not None:
+            pending = wanted & only
+        renderer = SiteRenderer(site, config, self.render_state, only_units=pending)
+        try:
+            if fresh and only is None:
+                self._write_afresh(site, renderer, outcome, progress)
+            else:
+                self._sync(site, renderer, pending, outcome)
+        except ThemeError as exc:
+            outcome.problems.items.append(exc.problem)
+            self.render_state.pages.clear()  # pages after the failing one were not written
+            self.unrendered = None  # render every unit next time
+            return
+        for source, href in renderer.broken_links:
+            outcome.problems.warn(source, None, f"正文链接“{href}”指向的文件或文档不存在")
+        self.unrendered = set() if only is None else wanted - only
+        outcome.ok = True
+
+    def _write_afresh(self, site, renderer: SiteRenderer, outcome: Outcome, progress) -> None:
+        """Write every page into a new folder swapped in at the end, in parallel."""
+        self.render_state.pages.clear()  # every page is written, none skipped as unchanged
+        stats = write_site(
+            render_streams(renderer, site),
+            self.folder,
+            jobs=self.jobs,
+            collect=functools.partial(_take_side_results, renderer),
+            progress=progress,
+        )
+        for broken, pages in stats.collected:
+            renderer.broken_links.extend(broken)
+            self.render_state.pages.update(pages)
+        self.sync_state = SyncState(paths=set(stats.paths))
+        outcome.full = True
+        outcome.pages, outcome.files, outcome.bytes = stats.pages, stats.files, stats.bytes
+        outcome.written = list(stats.paths)
+
+    def _sync(
+        self, site, renderer: SiteRenderer, pending: set[str] | None, outcome: Outcome
+    ) -> None:
+        """Write the pages that changed in place; leave the other units' files alone."""
+        keep = () if pending is None else tuple(u.url for u in site.units if u.key not in pending)
+        stats = sync_site(renderer.files(), self.folder, self.sync_state, keep)
+        outcome.pages = stats.pages
+        outcome.files = len(self.sync_state.paths)
+        outcome.written, outcome.removed = stats.written, stats.removed
+
+
+def render_streams(renderer: SiteRenderer, site: Site) -> list[Stream]:
+    """The site-wide pages, then one stream per unit, largest first so that parallel
+    workers finish together."""
+    units = sorted(site.units, key=lambda unit: -len(unit.documents))
+    return [renderer.site_files, *(functools.partial(renderer.unit_files, u) for u in units)]
+
+
+def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str]]:
+    """What a worker noted while writing one stream: broken links and page fingerprints.
+
+    Runs in the worker that wrote the stream; taken pieces are cleared so that the next
+    stream of the same worker reports only its own.
+    """
+    pages = renderer.state.pages
+    renderer.state.pages = {}
+    return renderer.take_broken_links(), pages

@@ -1,0 +1,167 @@
+"""``zfxxgk build`` with its cache: later builds redo only what changed, and the result is
+always the site a clean build gives."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_incremental import EDITS, UNITS, apply, make_site, tree_bytes
+
+from generator import buildcache
+from generator.build import build
+from generator.errors import BuildError
+
+STATS = "测试县人民政府/法定主动公开内容/统计信息/公报.md"
+
+
+def clean_copy_bytes(root: Path, temp: Path) -> dict[str, bytes]:
+    """The output of a clean build of the same content, in a copy of the site."""
+    copy = temp / "clean"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", buildcache.CACHE_DIR))
+    return tree_bytes(build(copy, clean=True).output_dir)
+
+
+def test_second_build_finds_nothing_changed_and_writes_nothing(tmp_path):
+    root = tmp_path / "site"
+    make_site(root)
+    first = build(root)
+    assert first.full and first.pages > 10
+    before = {p: p.stat().st_mtime_ns for p in (root / "output").rglob("*") if p.is_file()}
+    second = build(root)
+    assert second.unchanged and second.files == first.files
+    assert second.documents == first.documents
+    after = {p: p.stat().st_mtime_ns for p in (root / "output").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_warnings_are_reported_again_by_a_build_that_finds_no_change(tmp_path):
+    root = tmp_path / "site"
+    tree = make_site(root)
+    # Published long after it was written: a timeliness warning.
+    late = document("迟发的通知", "11999900MB0000009X/2024-00077", "2024-01-02", "2024-06-03")
+    tree.doc("统计信息", "迟发", late, UNITS[0])
+    first = build(root)
+    assert first.problems.warnings
+    second = build(root)
+    assert second.unchanged
+    assert [p.message for p in second.problems.warnings] == [
+        p.message for p in first.problems.warnings
+    ]
+
+
+def test_one_changed_document_rewrites_only_its_pages(tmp_path):
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    other_unit = root / "output" / "csxjyj"
+    untouched = {p: p.stat().st_mtime_ns for p in other_unit.rglob("*") if p.is_file()}
+    path = root / "content" / STATS
+    path.write_text(path.read_text(encoding="utf-8") + "\n新增一段说明。\n", encoding="utf-8")
+    result = build(root)
+    assert not result.full and not result.unchanged
+    assert 0 < result.written < 5
+    assert {p: p.stat().st_mtime_ns for p in other_unit.rglob("*") if p.is_file()} == untouched
+    assert "新增一段说明" in "".join(
+        p.read_text(encoding="utf-8") for p in (root / "output").rglob("index.html")
+    )
+    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_same_size_edit_within_one_clock_tick_is_still_seen(tmp_path):
+    root = tmp_path / "site"
+    make_site(root)
+    path = root / "content" / STATS
+    build(root)
+    stamp = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("春耕", "秋收", 1), encoding="utf-8")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # same size, same time
+    assert not build(root).unchanged
+    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_content_error_after_a_good_build_leaves_output_and_cache_as_they_were(tmp_path):
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    before = tree_bytes(root / "output")
+    path = root / "content" / STATS
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("标题: ", "标题: [", 1), encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(root)
+    assert tree_bytes(root / "output") == before
+    path.write_text(good + "\n改正后的补充。\n", encoding="utf-8")
+    assert not build(root).unchanged
+    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "missing-output-file", "deleted-output"])
+def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, damage):
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    if damage == "garbage":
+        (root / buildcache.CACHE_DIR / "state.pickle").write_bytes(b"not a pickle")
+    elif damage == "missing-output-file":
+        next((root / "output").rglob("index.html")).unlink()
+    else:
+        shutil.rmtree(root / "output")
+    result = build(root)
+    assert result.full
+    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_units_builds_only_the_named_units_and_keeps_the_others(tmp_path):
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    for unit in UNITS:
+        path = root / "content" / unit / "法定主动公开内容/统计信息/公报.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{unit}的补充。\n", encoding="utf-8")
+    result = build(root, units={UNITS[0]})
+    assert not result.full
+    pages = "".join(p.read_text(encoding="utf-8") for p in (root / "output").rglob("index.html"))
+    assert f"{UNITS[0]}的补充" in pages and f"{UNITS[1]}的补充" not in pages
+    # A later plain build brings the other unit up to date as well.
+    assert not build(root).unchanged
+    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from((*EDITS, "rename")), st.sampled_from(UNITS)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_cached_builds_after_any_edits_equal_a_clean_build(edits):
+    with tempfile.TemporaryDirectory() as temp:
+        temp = Path(temp)
+        root = temp / "site"
+        tree = make_site(root)
+        build(root)
+        for step, (edit, unit) in enumerate(edits):
+            if edit == "break-and-fix":
+                path = root / "content" / unit / "法定主动公开内容/统计信息/公报.md"
+                good = path.read_text(encoding="utf-8")
+                path.write_text(good.replace("标题: ", "标题: [", 1), encoding="utf-8")
+                with pytest.raises(BuildError):
+                    build(root)
+                path.write_text(good + f"\n修复{step}。\n", encoding="utf-8")
+            elif edit == "rename":
+                folder = root / "content" / unit / "法定主动公开内容/统计信息"
+                for old in sorted(folder.glob("新增*.md"))[:1]:
+                    old.rename(folder / f"改名{step}.md")
+            else:
+                apply(tree, edit, unit, step)
+            build(root)
+        assert tree_bytes(root / "output") == clean_copy_bytes(root, temp)
