@@ -304,27 +304,33 @@ def _publish_or_verify(root: Path, args: argparse.Namespace) -> int:
             old, new = publish.rollback(target)
             print(f"已回退：{target.label}/current 由 {old} 切换为 {new}。")
             return EXIT_OK
-        if args.keep < 2:
-            print("用法错误：--keep 至少为 2（当前版本和可回退的上一个版本）", file=sys.stderr)
-            return EXIT_USAGE
-        publish.inspect(target, write=False)  # a wrong target fails before the build
-        status = _build(root, force=False)
-        if status != EXIT_OK:
-            print("未发布：服务器上的网站未改变。", file=sys.stderr)
-            return status
-        output = root / "output"
-        if args.dry_run:
-            return _dry_run(output, target)
-        done = publish.publish(output, target, keep=args.keep)
+        return _publish(root, target, args.keep, args.dry_run)
     except publish.PublishError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return EXIT_ERRORS
+    except OSError as exc:
+        print(f"错误：{_os_reason(exc)}；服务器上的网站未改变。", file=sys.stderr)
     except KeyboardInterrupt:
         print(
             "已中断：发布未完成，已删除未完成的版本；正在提供服务的网站未改变。",
             file=sys.stderr,
         )
-        return EXIT_ERRORS
+    return EXIT_ERRORS
+
+
+def _publish(root: Path, target: Target, keep: int, dry_run: bool) -> int:
+    from generator import publish
+
+    if keep < 2:
+        print("用法错误：--keep 至少为 2（当前版本和可回退的上一个版本）", file=sys.stderr)
+        return EXIT_USAGE
+    publish.inspect(target, write=False)  # a wrong target fails before the build
+    status = _build(root, force=False)
+    if status != EXIT_OK:
+        print("未发布：服务器上的网站未改变。", file=sys.stderr)
+        return status
+    if dry_run:
+        return _dry_run(root / "output", target)
+    done = publish.publish(root / "output", target, keep=keep)
     changes = done.changes
     print(
         f"已发布版本 {done.release} 到 {target.label}：新增 {len(changes.added)} 个、"

@@ -30,7 +30,7 @@ import json
 import re
 import shlex
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -275,14 +275,16 @@ def read_manifest(target: Target, release: str) -> Manifest:
     return Manifest.from_json(result.stdout, where)
 
 
-def switch(target: Target, release: str) -> None:
+def switch(target: Target, release: str, previous: str = "") -> None:
     """Point ``current`` at ``release`` with one rename (``mv -T`` is rename(2))."""
     root = target.quoted()
     link = shlex.quote(f"{RELEASES}/{release}")
     script = f"cd {root} && rm -f .current.tmp && ln -s {link} .current.tmp && mv -T .current.tmp {CURRENT}"
     result = target.run(script)
     if result.returncode != 0:
-        raise PublishError(f"切换 {CURRENT} 失败：{_stderr(result)}")
+        raise PublishError(
+            f"切换 {CURRENT} 失败：{_stderr(result)}。{_unchanged(target, previous)}"
+        )
 
 
 def remove_releases(target: Target, names: Iterable[str]) -> None:
@@ -321,39 +323,40 @@ def plan(output: Path, target: Target) -> tuple[TargetState, Manifest | None, Ma
     return state, live, manifest_of(output, "")
 
 
-def publish(
-    output: Path,
-    target: Target,
-    keep: int = 5,
-    release: str | None = None,
-    transfer: Callable[[list[str]], None] | None = None,
-) -> Published:
+def publish(output: Path, target: Target, keep: int = 5, release: str | None = None) -> Published:
     """Copy ``output`` to a new release, then switch ``current`` to it.
 
     Raises PublishError, with ``current`` untouched, if anything before the switch fails.
-    ``transfer`` runs the rsync argv (replaceable in tests).
     """
     state = inspect(target)
     release = release or new_release_id()
     if release in state.entries or (state.releases and release <= state.releases[-1]):
         raise PublishError(f"版本号 {release} 不晚于已有版本，请检查本机时间后重试")
     live = read_manifest(target, state.current) if state.current else None
-    manifest = manifest_of(output, release, dt.datetime.now(dt.timezone.utc).isoformat())
-    _clear_leftovers(target, state)
     try:
-        (transfer or run_rsync)(target.rsync_command(output, release, state.current))
+        manifest = manifest_of(output, release, dt.datetime.now(dt.timezone.utc).isoformat())
+    except OSError as exc:
+        raise PublishError(f"读取 {output} 失败：{exc.strerror or exc}") from exc
+    _clear_leftovers(target, state)
+    _upload(output, target, release, state.current, manifest)
+    switch(target, release, state.current)
+    releases = [*state.releases, release]
+    old = releases[: max(len(releases) - keep, 0)]
+    remove_releases(target, old)
+    return Published(release, state.current, compare(live, manifest), old, len(releases) - len(old))
+
+
+def _upload(output: Path, target: Target, release: str, current: str, manifest: Manifest) -> None:
+    """Transfer into ``<release>.partial`` and complete it; on any failure remove it again."""
+    try:
+        run_rsync(target.rsync_command(output, release, current))
         _finish(target, release, manifest)
     except (OSError, PublishError) as exc:
         remove_releases(target, [release])
-        raise PublishError(f"{_reason(exc)}。{_unchanged(target, state.current)}") from exc
+        raise PublishError(f"{_reason(exc)}。{_unchanged(target, current)}") from exc
     except KeyboardInterrupt:
         remove_releases(target, [release])
         raise
-    switch(target, release)
-    releases = [*state.releases, release]
-    old = [r for r in releases[: max(len(releases) - keep, 0)] if r != release]
-    remove_releases(target, old)
-    return Published(release, state.current, compare(live, manifest), old, len(releases) - len(old))
 
 
 def _clear_leftovers(target: Target, state: TargetState) -> None:
@@ -403,7 +406,7 @@ def rollback(target: Target) -> tuple[str, str]:
     older = [r for r in state.releases if r < state.current]
     if not older:
         raise PublishError(f"{target.label} 没有比当前版本 {state.current} 更早的版本，无法回退")
-    switch(target, older[-1])
+    switch(target, older[-1], state.current)
     return state.current, older[-1]
 
 

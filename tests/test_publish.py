@@ -703,3 +703,16 @@ def test_pages_satisfy_the_documented_csp_in_chromium(nginx, browser):
     page.wait_for_timeout(200)
     assert page.evaluate("window.__zfxxgkViolations")[0].startswith("script-src")
     assert page.evaluate("window.x") is None
+
+
+def test_keep_below_two_is_a_usage_error(small_site, target, capsys):
+    assert main(["-C", str(small_site.root), "publish", "--keep", "1", str(target)]) == 2
+    assert "--keep 至少为 2" in capsys.readouterr().err
+    assert list(target.iterdir()) == []
+
+
+def test_dry_run_before_the_first_publish_lists_everything(small_site, target, capsys):
+    assert main(["-C", str(small_site.root), "publish", "--dry-run", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "新增\t404.html" in out and "服务器上尚无网站" in out
+    assert list(target.iterdir()) == [], "a dry run writes nothing, not even releases/"
