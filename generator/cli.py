@@ -1,4 +1,4 @@
-"""The ``zfxxgk`` command line: build, check, init.
+"""The ``zfxxgk`` command line: build, check, serve, report, init, publish, verify.
 
 Exit codes: 0 success, 1 content errors (or a failed write), 2 wrong usage.
 Messages are in Chinese; content errors are listed with file:line, never as a traceback.
@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.build import BuildResult, build, load
@@ -24,7 +27,11 @@ from generator.report_template import ReportExists, write_report_template
 from generator.scaffold import ScaffoldError, init_site
 from generator.standard import LEVELS
 
+if TYPE_CHECKING:
+    from generator.publish import Target
+
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+RSYNC_ENV = "ZFXXGK_RSYNC_OPTIONS"  # extra rsync options for publish, e.g. --bwlimit=500
 
 
 class _Parser(argparse.ArgumentParser):
@@ -97,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("unit", help="机关文件夹名或网址名（slug）")
     new_cmd.add_argument("year", type=int, help="报告年度，如 2025")
 
+    _add_publish_commands(commands)
+
     init_cmd = commands.add_parser("init", help="新建站点：生成 site.yaml 和四个部分的内容骨架")
     init_cmd.add_argument("directory", type=Path, help="新站点所在的文件夹")
     init_cmd.add_argument("--unit", default="本机关", help="机关全称，如 某某县人民政府")
@@ -118,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report_new(root, args.unit, args.year)
         if args.command == "init":
             return _init(args.directory.resolve(), args.unit, args.level)
+        if args.command in ("publish", "verify"):
+            return _publish_or_verify(root, args)
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return EXIT_ERRORS
@@ -346,6 +357,121 @@ def _init(directory: Path, unit: str, level: str) -> int:
     print(
         f"下一步：编辑 site.yaml 和 content/{unit}/_unit.yaml，然后运行：cd {directory} && zfxxgk build"
     )
+    return EXIT_OK
+
+
+# -- publish / verify (generator/publish.py) -----------------------------------------------
+
+
+def _add_publish_commands(commands: argparse._SubParsersAction) -> None:
+    publish_cmd = commands.add_parser(
+        "publish", help="检查并生成网站，再发布到网站服务器的文件夹（本机路径或 用户@主机:/路径）"
+    )
+    publish_cmd.add_argument("target", help="发布目标：本机文件夹，或 用户@主机:/路径（经 SSH）")
+    publish_cmd.add_argument(
+        "--keep", type=int, default=5, help="保留最近几个版本，供回退使用（默认 5，至少 2）"
+    )
+    publish_cmd.add_argument(
+        "--rollback", action="store_true", help="不生成，把网站切换回上一个版本"
+    )
+    publish_cmd.add_argument(
+        "--dry-run", action="store_true", help="只生成并列出将新增、修改、删除的文件，不发布"
+    )
+    verify_cmd = commands.add_parser(
+        "verify", help="核对服务器上正在提供服务的网站与发布清单是否一致（发现缺失或被篡改的文件）"
+    )
+    verify_cmd.add_argument("target", help="发布目标：本机文件夹，或 用户@主机:/路径")
+
+
+def _publish_or_verify(root: Path, args: argparse.Namespace) -> int:
+    from generator import publish  # only when publishing
+
+    target = publish.parse_target(args.target, shlex.split(os.environ.get(RSYNC_ENV, "")))
+    try:
+        if args.command == "verify":
+            return _verify(target)
+        if args.rollback:
+            old, new = publish.rollback(target)
+            print(f"已回退：{target.label}/current 由 {old} 切换为 {new}。")
+            return EXIT_OK
+        return _publish(root, target, args.keep, args.dry_run)
+    except publish.PublishError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"错误：{_os_reason(exc)}；服务器上的网站未改变。", file=sys.stderr)
+    except KeyboardInterrupt:
+        print(
+            "已中断：发布未完成，已删除未完成的版本；正在提供服务的网站未改变。",
+            file=sys.stderr,
+        )
+    return EXIT_ERRORS
+
+
+def _publish(root: Path, target: Target, keep: int, dry_run: bool) -> int:
+    from generator import publish
+
+    if keep < 2:
+        print("用法错误：--keep 至少为 2（当前版本和可回退的上一个版本）", file=sys.stderr)
+        return EXIT_USAGE
+    publish.inspect(target, write=False)  # a wrong target fails before the build
+    status = _build(root, force=False)
+    if status != EXIT_OK:
+        print("未发布：服务器上的网站未改变。", file=sys.stderr)
+        return status
+    if dry_run:
+        return _dry_run(root / "output", target)
+    done = publish.publish(root / "output", target, keep=keep)
+    changes = done.changes
+    print(
+        f"已发布版本 {done.release} 到 {target.label}：新增 {len(changes.added)} 个、"
+        f"修改 {len(changes.changed)} 个、删除 {len(changes.removed)} 个文件，"
+        f"{changes.same} 个未变文件以硬链接复用。current 已切换"
+        + (f"（上一版本 {done.previous}，可用 --rollback 回退）" if done.previous else "")
+        + f"；共保留 {done.kept} 个版本。"
+    )
+    return EXIT_OK
+
+
+def _dry_run(output: Path, target: Target) -> int:
+    from generator import publish
+
+    state, live, new = publish.plan(output, target)
+    changes = publish.compare(live, new)
+    for label, paths in (
+        ("新增", changes.added),
+        ("修改", changes.changed),
+        ("删除", changes.removed),
+    ):
+        for path in paths:
+            print(f"{label}\t{path}")
+    where = f"当前版本 {state.current} " if state.current else "服务器上尚无网站"
+    print(
+        f"试运行（未发布）：与{where}相比，将新增 {len(changes.added)} 个、修改 {len(changes.changed)} 个、"
+        f"删除 {len(changes.removed)} 个文件，{changes.same} 个不变。"
+    )
+    return EXIT_OK
+
+
+def _verify(target: Target) -> int:
+    from generator import publish
+
+    release, found = publish.verify(target)
+    for label, paths in (
+        ("缺失", found.missing),
+        ("被修改", found.altered),
+        ("清单外的文件", found.unexpected),
+    ):
+        for path in paths:
+            print(f"{label}：{path}", file=sys.stderr)
+    if found:
+        print(
+            f"核对未通过：{target.label}/current（版本 {release}）与发布清单不一致——"
+            f"缺失 {len(found.missing)} 个、被修改 {len(found.altered)} 个、清单外 {len(found.unexpected)} 个文件。"
+            "请检查服务器是否被篡改，并重新发布。",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS
+    print(f"核对通过：{target.label}/current（版本 {release}）与发布清单完全一致。")
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,8 +37,8 @@ _ATTRIBUTES = {
     "*": {"id", "class", "title", "lang"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "th": {"colspan", "rowspan", "scope", "style"},
-    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
 
@@ -153,6 +154,7 @@ class _LinkTreeprocessor(Treeprocessor):
                 value = element.get(attribute)
                 if value is not None:
                     element.set(attribute, self.renderer.rewrite(value))
+        _alignment_classes(root)
         # Wide tables scroll inside their own box on a phone instead of the whole page.
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
@@ -161,6 +163,20 @@ class _LinkTreeprocessor(Treeprocessor):
                     parent.remove(child)
                     wrapper.append(child)
                     parent.insert(index, wrapper)
+
+
+_ALIGN = re.compile(r"^\s*text-align:\s*(left|center|right)\s*;?\s*$")
+
+
+def _alignment_classes(root: etree.Element) -> None:
+    """Table column alignment (``|---:|``) as a class, not a style attribute: the published
+    pages run under a CSP whose ``style-src 'self'`` refuses inline styles (docs/nginx.conf)."""
+    for cell in root.iter():
+        if cell.tag not in ("td", "th"):
+            continue
+        match = _ALIGN.match(cell.attrib.pop("style", ""))
+        if match:
+            cell.set("class", f"align-{match.group(1)}")
 
 
 class _LinkExtension(Extension):
@@ -180,5 +196,4 @@ def sanitise(html: str) -> str:
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
-        filter_style_properties={"text-align"},
     )
