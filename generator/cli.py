@@ -118,7 +118,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.root.resolve()
     try:
         if args.command == "build":
-            return _build(root, args)
+            return _build(
+                root,
+                force=args.force,
+                clean=args.clean,
+                units=args.units,
+                jobs=args.jobs,
+                quiet=args.quiet,
+            )
         if args.command == "check":
             return _check(root, args)
         if args.command == "serve":
@@ -142,25 +149,27 @@ def _unit_list(text: str) -> set[str]:
     return names
 
 
-def _build(root: Path, args: argparse.Namespace) -> int:
-    if args.units:
-        missing = sorted(name for name in args.units if not (root / "content" / name).is_dir())
+def _build(
+    root: Path,
+    force: bool = False,
+    clean: bool = False,
+    units: set[str] | None = None,
+    jobs: int = 0,
+    quiet: bool = False,
+) -> int:
+    if units:
+        missing = sorted(name for name in units if not (root / "content" / name).is_dir())
         if missing:
             print(f"用法错误：content/ 下没有机关文件夹“{'”“'.join(missing)}”", file=sys.stderr)
             return EXIT_USAGE
-    progress = None if args.quiet or not sys.stderr.isatty() else _Progress()
+    progress = None if quiet or not sys.stderr.isatty() else _Progress()
     try:
         result = build(
-            root,
-            force=args.force,
-            jobs=args.jobs or None,
-            progress=progress,
-            units=args.units,
-            clean=args.clean,
+            root, force=force, jobs=jobs or None, progress=progress, units=units, clean=clean
         )
     except BuildError as exc:
         _print_problems(exc.problems.errors, root)
-        if not args.quiet:
+        if not quiet:
             _summarise_warnings(exc.problems)
         print(
             f"发现 {len(exc.problems.errors)} 个错误，未生成网站；output/ 保持原样。",
@@ -174,7 +183,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
         if progress:
             progress.done()
     _print_problems(result.problems.errors, root)
-    if args.quiet:
+    if quiet:
         print(json.dumps(_summary(result), ensure_ascii=False))
     else:
         _summarise_warnings(result.problems)
