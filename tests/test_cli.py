@@ -1,5 +1,6 @@
 """The command line: exit codes, Chinese messages with file:line, never a traceback."""
 
+import json
 import subprocess
 import sys
 
@@ -76,3 +77,20 @@ def test_unwritable_output_is_a_clear_error(small_site, capsys):
     if code == 0:  # running as root: permissions are not enforced, nothing to assert
         return
     assert code == 1 and "写入输出文件夹失败" in err and "Traceback" not in err
+
+
+def test_build_quiet_prints_one_json_line_and_a_second_build_reports_no_change(small_site, capsys):
+    assert main(["-C", str(small_site.root), "build", "--quiet"]) == 0
+    first = json.loads(capsys.readouterr().out.strip())
+    assert first["full"] and first["pages"] > 10 and first["files"] >= first["pages"]
+    assert main(["-C", str(small_site.root), "build", "--quiet"]) == 0
+    second = json.loads(capsys.readouterr().out.strip())
+    assert second["unchanged"] and second["files"] == first["files"]
+    assert main(["-C", str(small_site.root), "build"]) == 0
+    assert "网站无需更新" in capsys.readouterr().out
+
+
+def test_build_units_names_a_missing_unit_folder(small_site, capsys):
+    assert main(["-C", str(small_site.root), "build", "--units", "不存在的局"]) == 2
+    assert "不存在的局" in capsys.readouterr().err
+    assert not (small_site.root / "output").exists()
