@@ -17,7 +17,7 @@ from generator import buildcache
 from generator.config import SiteConfig, load_config
 from generator.content import load_site
 from generator.errors import BuildError, Problems
-from generator.incremental import IncrementalBuild, Outcome
+from generator.incremental import Outcome
 from generator.links import link_interpretations
 from generator.model import Site
 
@@ -71,17 +71,18 @@ def build(
     output = root / "output"
     jobs = jobs or os.cpu_count() or 1
     stamps = buildcache.snapshot(root)
-    restored = None if clean else buildcache.restore(root, output, jobs)
-    if restored is None:
-        engine, changed = buildcache.fresh_engine(root, output, jobs), None
-    else:
-        engine = restored.engine
-        changed = buildcache.changed_files(restored.snapshot, stamps)
-        pending = engine.unrendered  # None: output/ must be written afresh
+    stored = None if clean else buildcache.read_stored(root, output)
+    engine, changed = None, None
+    if stored is not None:
+        changed = buildcache.changed_files(stored.snapshot, stamps)
+        pending = stored.unrendered  # None: output/ must be written afresh
         if pending is not None and units is not None:
             pending = pending & units
         if not changed and pending == set() and not force:
-            return _unchanged(engine, restored.problems, output, started)
+            return _unchanged(stored, output, started)
+        engine = buildcache.restore(root, output, jobs, stored)
+    if engine is None:
+        engine, changed = buildcache.fresh_engine(root, output, jobs), None
     outcome = engine.rebuild(changed, force=force, only=units, progress=progress)
     if not outcome.ok:
         raise BuildError(outcome.problems)
@@ -105,14 +106,13 @@ def _result(outcome: Outcome, output: Path, started: float) -> BuildResult:
     )
 
 
-def _unchanged(engine: IncrementalBuild, problems, output: Path, started: float) -> BuildResult:
-    units = [load.unit for load in engine.loads.values()]
+def _unchanged(stored: buildcache.Stored, output: Path, started: float) -> BuildResult:
     return BuildResult(
         output_dir=output,
-        units=len(units),
-        documents=sum(len(unit.documents) for unit in units),
-        problems=Problems(list(problems)),
+        units=stored.units,
+        documents=stored.documents,
+        problems=Problems(list(stored.problems)),
         seconds=time.perf_counter() - started,
-        files=len(engine.sync_state.paths),
+        files=stored.files,
         unchanged=True,
     )

@@ -14,6 +14,7 @@ A cache that is missing, unreadable or written by another version of zfxxgk is i
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import os
 import pickle
@@ -31,7 +32,8 @@ from generator.model import Unit
 from generator.render import default_theme_dir
 
 CACHE_DIR = ".zfxxgk-cache"
-_STATE = "state.pickle"
+_STATE = "state.pickle"  # small: read by every build
+_ENGINE = "engine.pickle"  # large: read only when something changed
 _MARKUP = "markup"
 _FORMAT = 1
 
@@ -51,32 +53,32 @@ def snapshot(root: Path) -> Snapshot:
     stamps: Snapshot = {}
     now = time.time_ns()
     for top in (root / "content", root / "themes", default_theme_dir()):
-        _walk(top, stamps, now)
-    _stamp_into(root / "site.yaml", stamps, now)
+        _walk(str(top), stamps, now)
+    _stamp_into(str(root / "site.yaml"), stamps, now)
     return stamps
 
 
-def _walk(folder: Path, stamps: Snapshot, now: int) -> None:
+def _walk(folder: str, stamps: Snapshot, now: int) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            _walk(Path(entry.path), stamps, now)
+            _walk(entry.path, stamps, now)
         else:
-            _stamp_into(Path(entry.path), stamps, now)
+            _stamp_into(entry.path, stamps, now)
 
 
-def _stamp_into(path: Path, stamps: Snapshot, now: int) -> None:
+def _stamp_into(path: str, stamps: Snapshot, now: int) -> None:
     try:
-        st = path.stat()
-        stamp: tuple = (st.st_mtime_ns, st.st_size)
-        if now - st.st_mtime_ns < _RACY_NS:
-            stamp += (_digest(path),)
+        st = os.stat(path)
     except OSError:
         return
-    stamps[str(path)] = stamp
+    stamp: tuple = (st.st_mtime_ns, st.st_size)
+    if now - st.st_mtime_ns < _RACY_NS:
+        stamp += (_digest(path),)
+    stamps[path] = stamp
 
 
 def changed_files(before: Snapshot, now: Snapshot) -> list[Path]:
@@ -92,12 +94,13 @@ def _differs(path: str, old: tuple | None, new: tuple) -> bool:
     if len(old) < 3:
         return False
     # It was recent at the last build: compare the content itself.
-    return old[2] != (new[2] if len(new) > 2 else _digest(Path(path)))
+    return old[2] != (new[2] if len(new) > 2 else _digest(path))
 
 
-def _digest(path: Path) -> bytes:
+def _digest(path: str) -> bytes:
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        with open(path, "rb") as file:
+            return hashlib.blake2b(file.read(), digest_size=16).digest()
     except OSError:
         return b""
 
@@ -114,23 +117,44 @@ def code_key() -> str:
 
 
 @dataclasses.dataclass
-class Restored:
-    engine: IncrementalBuild
+class Stored:
+    """What the last build left, short of the engine itself: enough to tell that nothing
+    changed, and to say so with the same counts and warnings."""
+
     snapshot: Snapshot
-    problems: list[Problem]
+    unrendered: set[str] | None  # units still to render; None: write output/ afresh
+    problems: list[Problem]  # warnings of that build
+    units: int
+    documents: int
+    files: int
 
 
-def restore(root: Path, folder: Path, jobs: int) -> Restored | None:
-    """The engine as the last build left it, or None to build afresh."""
-    directory = cache_dir(root)
-    try:
-        with open(directory / _STATE, "rb") as file:
-            data = pickle.load(file)
-    except Exception:  # noqa: BLE001 - any unreadable cache just means a fresh build
-        return None
+def read_stored(root: Path, folder: Path) -> Stored | None:
+    """The last build's record, or None to build afresh (no cache, other code, no output)."""
+    data = _load(cache_dir(root) / _STATE)
     if not isinstance(data, dict) or data.get("key") != code_key():
         return None
     if data.get("folder") != str(folder) or not folder.is_dir():
+        return None
+    base = str(folder)
+    unrendered = data["unrendered"]
+    if not all(os.path.exists(os.path.join(base, path)) for path in data["paths"]):
+        unrendered = None  # files were removed from output/ by hand: write it afresh
+    return Stored(
+        data["snapshot"],
+        unrendered,
+        data["problems"],
+        data["units"],
+        data["documents"],
+        len(data["paths"]),
+    )
+
+
+def restore(root: Path, folder: Path, jobs: int, stored: Stored) -> IncrementalBuild | None:
+    """The engine as the last build left it, or None to build afresh."""
+    directory = cache_dir(root)
+    data = _load(directory / _ENGINE)
+    if not isinstance(data, dict) or data.get("key") != code_key():
         return None
     engine = IncrementalBuild(root, folder, jobs, markup=DiskMemo(directory / _MARKUP))
     engine.loads = data["loads"]
@@ -140,10 +164,8 @@ def restore(root: Path, folder: Path, jobs: int) -> Restored | None:
     engine.sync_state.paths = data["paths"]
     engine.sync_state.copied = data["copied"]
     engine.links = data["links"]
-    engine.unrendered = data["unrendered"]
-    if not all(os.path.exists(folder / path) for path in engine.sync_state.paths):
-        engine.unrendered = None  # files were removed from output/ by hand: write it afresh
-    return Restored(engine, data["snapshot"], data["problems"])
+    engine.unrendered = stored.unrendered
+    return engine
 
 
 def fresh_engine(root: Path, folder: Path, jobs: int) -> IncrementalBuild:
@@ -157,28 +179,51 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
     """Store the engine for the next build (bodies left out: they are re-read when needed)."""
     directory = cache_dir(engine.root)
     directory.mkdir(exist_ok=True)
-    data = {
-        "key": code_key(),
-        "folder": str(engine.folder),
-        "loads": {
-            key: UnitLoad(_without_bodies(load.unit), load.problems)
-            for key, load in engine.loads.items()
+    key = code_key()
+    units = [load.unit for load in engine.loads.values()]
+    _atomic_dump(
+        directory / _ENGINE,
+        {
+            "key": key,
+            "loads": {
+                name: UnitLoad(_without_bodies(load.unit), load.problems)
+                for name, load in engine.loads.items()
+            },
+            "findings": engine.findings,
+            "pages": engine.render_state.pages,
+            "paths": engine.sync_state.paths,
+            "copied": engine.sync_state.copied,
+            "links": engine.links,
         },
-        "findings": engine.findings,
-        "pages": engine.render_state.pages,
-        "paths": engine.sync_state.paths,
-        "copied": engine.sync_state.copied,
-        "links": engine.links,
-        "unrendered": engine.unrendered,
-        "snapshot": stamps,
-        "problems": problems,  # of this build, shown again by a build that finds no change
-    }
-    _atomic_dump(directory / _STATE, data)
+    )
+    # Written last: a build that stops in between leaves a record that no longer matches
+    # the engine's key only if the code changed, and then both are ignored anyway.
+    _atomic_dump(
+        directory / _STATE,
+        {
+            "key": key,
+            "folder": str(engine.folder),
+            "snapshot": stamps,
+            "paths": engine.sync_state.paths,
+            "unrendered": engine.unrendered,
+            "problems": problems,
+            "units": len(units),
+            "documents": sum(len(unit.documents) for unit in units),
+        },
+    )
 
 
-def forget(root: Path) -> None:
-    """Drop the stored engine (the content now differs from what it describes)."""
-    (cache_dir(root) / _STATE).unlink(missing_ok=True)
+def _load(path: Path) -> Any:
+    # Unpickling builds many small objects; the cyclic collector would walk them again
+    # and again while they are made, tripling the time.
+    gc.disable()
+    try:
+        with open(path, "rb") as file:
+            return pickle.load(file)
+    except Exception:  # noqa: BLE001 - any unreadable cache just means a fresh build
+        return None
+    finally:
+        gc.enable()
 
 
 def _without_bodies(unit: Unit) -> Unit:
