@@ -1,11 +1,12 @@
 """Screenshots of every page type of the example site (页面截图), for review without a server.
 
-    python -m bench.screens [--out screens/]
+    python -m bench.screens [--out screens/] [--readme]
 
 builds the example site (the repository's content/ and site.yaml) in a temporary folder,
 serves it on 127.0.0.1 with the Content-Security-Policy the published pages must meet, and
 writes <type>-desktop.png (1280 px wide) and <type>-phone.png (360 px wide) for each page
-type into the output folder. The accessibility tests (tests/test_a11y.py) use the same
+type into the output folder (--readme: only the top of a document page, as docs/images/
+holds it for the README). The accessibility tests (tests/test_a11y.py) use the same
 build and server, so that what reviewers see is what was tested.
 """
 
@@ -185,11 +186,33 @@ def take_screenshots(site: ExampleSite, out: Path) -> list[Path]:
     return written
 
 
+def readme_images(site: ExampleSite, out: Path) -> list[Path]:
+    """The top of a document page at desktop and phone width, as the README shows them."""
+    from playwright.sync_api import sync_playwright
+
+    written = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for name, viewport, scale in (("desktop", DESKTOP, 1), ("phone", PHONE, 2)):
+            page = browser.new_page(viewport=viewport, device_scale_factor=scale)
+            page.goto(site.page_url("document"))
+            page.wait_for_load_state("load")
+            path = out / f"document-{name}.png"
+            page.screenshot(path=str(path))
+            written.append(path)
+            page.close()
+        browser.close()
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.screens", description="生成示例站点各类页面的桌面和手机宽度截图"
     )
     parser.add_argument("--out", type=Path, default=Path("screens"), help="截图保存位置")
+    parser.add_argument(
+        "--readme", action="store_true", help="只生成 README 所用的文件页面截图（首屏）"
+    )
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"找不到 Chromium（{CHROMIUM}），请先安装：apt-get install chromium", file=sys.stderr)
@@ -208,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(problem.format(Path(tmp)), file=sys.stderr)
             print(f"示例站点生成失败：{exc}", file=sys.stderr)
             return 1
-        written = take_screenshots(site, args.out)
+        shoot = readme_images if args.readme else take_screenshots
+        written = shoot(site, args.out)
     for path in written:
         print(path)
     print(f"已生成 {len(written)} 张截图，保存在 {args.out}/")
