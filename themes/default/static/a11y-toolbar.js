@@ -72,9 +72,34 @@
     toolbar.hidden = false;
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  /* Wide tables sit in a scroll box that the page renders focusable (tabindex="0"), so that
+   * keyboard users can scroll it even without JavaScript. Boxes with nothing to scroll (most
+   * tables on a desktop screen) are taken out of the tab order, and put back when a narrower
+   * window or a larger text step makes them scroll. */
+  function watchScrollBoxes() {
+    var boxes = document.querySelectorAll(".table-scroll");
+    if (!boxes.length || !window.ResizeObserver) return;
+    var observer = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var box = entry.target.closest(".table-scroll");
+        if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+        else if (box !== document.activeElement) box.removeAttribute("tabindex");
+      });
+    });
+    Array.prototype.forEach.call(boxes, function (box) {
+      observer.observe(box);
+      if (box.firstElementChild) observer.observe(box.firstElementChild);
+    });
+  }
+
+  function ready() {
     start();
+    watchScrollBoxes();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();
