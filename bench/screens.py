@@ -1,6 +1,6 @@
 """Screenshots of every page type of the example site (页面截图), for review without a server.
 
-    python -m bench.screens [--out screens/] [--readme]
+    python -m bench.screens [--out screens/] [--page-size 3] [--readme]
 
 builds the example site (the repository's content/ and site.yaml) in a temporary folder,
 serves it on 127.0.0.1 with the Content-Security-Policy the published pages must meet, and
@@ -211,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=Path("screens"), help="截图保存位置")
     parser.add_argument(
+        "--page-size", type=int, default=None, help="列表每页条数（如 3，使栏目列表也有第2页）"
+    )
+    parser.add_argument(
         "--readme", action="store_true", help="只生成 README 所用的文件页面截图（首屏）"
     )
     args = parser.parse_args(argv)
@@ -225,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp) / "output") as server:
         try:
-            site = build_example(Path(tmp), server.server_port)
+            site = build_example(Path(tmp), server.server_port, args.page_size)
         except BuildError as exc:
             for problem in exc.problems.items:
                 print(problem.format(Path(tmp)), file=sys.stderr)
