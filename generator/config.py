@@ -28,6 +28,7 @@ class Footer:
     icp: str = ""  # ICP备案号, e.g. 示ICP备00000000号-1
     police_record: str = ""  # 公安机关备案号, e.g. 示公网安备 99999902000001号
     conac_id: str = ""  # 党政机关网站标识 id (bszs.conac.cn)
+    conac_image: str = ""  # the 标识 badge, a file in the theme's static/ folder (→ assets/)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,10 @@ _KEYS = {
         "calendar",
     )
 }
-_FOOTER_KEYS = {k: k for k in ("host", "contact", "site_code", "icp", "police_record", "conac_id")}
+_FOOTER_KEYS = {
+    k: k
+    for k in ("host", "contact", "site_code", "icp", "police_record", "conac_id", "conac_image")
+}
 
 
 def load_config(root: Path, problems: Problems) -> SiteConfig | None:
@@ -175,7 +179,18 @@ def _footer(raw: object, line: int, path: Path, problems: Problems) -> Footer:
         problems.error(path, line, "footer 应为“键: 值”形式的映射")
         return Footer()
     data = normalise_keys(raw, _FOOTER_KEYS, path, problems)
-    return Footer(**{key: text_value(value) for key, value in data.items()})
+    values = {key: text_value(value) for key, value in data.items()}
+    image = values.get("conac_image", "")
+    if image and not re.fullmatch(
+        r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*\.(png|gif|jpg|jpeg|svg|webp)", image
+    ):
+        problems.error(
+            path,
+            data.line_of("conac_image"),
+            "footer.conac_image 应为主题 static 文件夹中的图片文件名，如 conac.png（只用字母、数字、-、_ 和 /）",
+        )
+        values["conac_image"] = ""
+    return Footer(**values)
 
 
 SEVERITY_NAMES = {

@@ -24,6 +24,8 @@ footer:                      # 页脚信息（均可不填）
   site_code: ""              # 网站标识码
   icp: ""                    # ICP备案号
   police_record: ""          # 公安机关备案号
+  conac_id: ""               # 党政机关网站标识编号
+  # conac_image: conac.png   # 党政机关网站标识图片，放在 themes/default/static/ 中
 """
 
 UNIT_YAML = """\
