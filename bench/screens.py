@@ -26,8 +26,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from generator import standard
-from generator.build import build
-from generator.errors import BuildError
+from generator.build import build, load
+from generator.errors import BuildError, Problems
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -161,9 +161,9 @@ def page_types(output: Path, site) -> dict[str, str]:
 def build_example(root: Path, port: int, page_size: int | None = None) -> ExampleSite:
     """Build the example site into ``root/output`` for a server listening on ``port``."""
     prepare_example(root, port, page_size)
-    result = build(root)
-    output = result.config.output_dir
-    return ExampleSite(root, output, f"http://127.0.0.1:{port}/", page_types(output, result.site))
+    output = build(root).output_dir
+    _, site = load(root, Problems())
+    return ExampleSite(root, output, f"http://127.0.0.1:{port}/", page_types(output, site))
 
 
 def take_screenshots(site: ExampleSite, out: Path) -> list[Path]:

@@ -28,13 +28,13 @@ from generator import __version__
 from generator.content import UnitLoad
 from generator.errors import Problem
 from generator.incremental import IncrementalBuild
-from generator.model import Unit
 from generator.render import default_theme_dir
 
 CACHE_DIR = ".zfxxgk-cache"
 _STATE = "state.pickle"  # small: read by every build
 _ENGINE = "engine.pickle"  # large: read only when something changed
 _MARKUP = "markup"
+_TEMPLATES = "templates"
 _FORMAT = 1
 
 Snapshot = dict[str, tuple]  # path -> (mtime_ns, size[, content digest])
@@ -156,7 +156,7 @@ def restore(root: Path, folder: Path, jobs: int, stored: Stored) -> IncrementalB
     data = _load(directory / _ENGINE)
     if not isinstance(data, dict) or data.get("key") != code_key():
         return None
-    engine = IncrementalBuild(root, folder, jobs, markup=DiskMemo(directory / _MARKUP))
+    engine = _engine(root, folder, jobs)
     engine.loads = data["loads"]
     engine.stripped = set(data["loads"])
     engine.findings = data["findings"]
@@ -170,9 +170,19 @@ def restore(root: Path, folder: Path, jobs: int, stored: Stored) -> IncrementalB
 
 def fresh_engine(root: Path, folder: Path, jobs: int) -> IncrementalBuild:
     """An engine with an empty cache (the Markdown memo of older builds is dropped)."""
-    markup = cache_dir(root) / _MARKUP
-    shutil.rmtree(markup, ignore_errors=True)
-    return IncrementalBuild(root, folder, jobs, markup=DiskMemo(markup))
+    shutil.rmtree(cache_dir(root) / _MARKUP, ignore_errors=True)
+    return _engine(root, folder, jobs)
+
+
+def _engine(root: Path, folder: Path, jobs: int) -> IncrementalBuild:
+    directory = cache_dir(root)
+    return IncrementalBuild(
+        root,
+        folder,
+        jobs,
+        markup=DiskMemo(directory / _MARKUP),
+        templates=directory / _TEMPLATES,
+    )
 
 
 def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) -> None:
@@ -186,7 +196,7 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
         {
             "key": key,
             "loads": {
-                name: UnitLoad(_without_bodies(load.unit), load.problems)
+                name: load if name in engine.stripped else _without_bodies(load)
                 for name, load in engine.loads.items()
             },
             "findings": engine.findings,
@@ -226,17 +236,19 @@ def _load(path: Path) -> Any:
         gc.enable()
 
 
-def _without_bodies(unit: Unit) -> Unit:
+def _without_bodies(load: UnitLoad) -> UnitLoad:
+    unit = load.unit
     categories = [
         dataclasses.replace(c, documents=[dataclasses.replace(d, body="") for d in c.documents])
         for c in unit.categories
     ]
-    return dataclasses.replace(
+    light = dataclasses.replace(
         unit,
         categories=categories,
         rules=[dataclasses.replace(r, body="") for r in unit.rules],
         guide=dataclasses.replace(unit.guide, body="") if unit.guide else None,
     )
+    return UnitLoad(light, load.problems)
 
 
 def _atomic_dump(target: Path, value: Any) -> None:

@@ -55,13 +55,20 @@ class IncrementalBuild:
     """
 
     def __init__(
-        self, root: Path, folder: Path, jobs: int = 1, markup: MutableMapping | None = None
+        self,
+        root: Path,
+        folder: Path,
+        jobs: int = 1,
+        markup: MutableMapping | None = None,
+        templates: Path | None = None,
     ):
         self.root = root.resolve()
         self.folder = folder
         self.jobs = jobs
         self.cache = FileCache()
-        self.render_state = RenderState(markup=markup if markup is not None else {})
+        self.render_state = RenderState(
+            markup=markup if markup is not None else {}, template_cache=templates
+        )
         self.sync_state = SyncState()
         self.loads: dict[str, UnitLoad] = {}  # units as last loaded, by folder name
         self.findings: dict[str, list[Problem]] = {}  # per-unit check findings, by folder

@@ -69,6 +69,7 @@ class RenderState:
     markup: dict = field(default_factory=dict)
     environment: jinja2.Environment | None = None  # compiled templates, for the same theme chain
     theme: tuple[Path, ...] = ()
+    template_cache: Path | None = None  # compiled templates kept on disk between processes
 
 
 def theme_digest(config: SiteConfig) -> str:
@@ -141,12 +142,19 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
     return dirs
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
+def make_environment(config: SiteConfig, template_cache: Path | None = None) -> jinja2.Environment:
+    """The theme chain's templates; ``template_cache`` spares a new process compiling them
+    again (Jinja checks each cached template against its source)."""
     loader = jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(config)]
     )
+    bytecode = None
+    if template_cache is not None:
+        template_cache.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(template_cache))
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=bytecode,
         autoescape=True,  # everything from content is escaped unless marked safe
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -217,7 +225,7 @@ class SiteRenderer:
         (Jinja itself reloads a template whose file changed)."""
         theme = tuple(theme_dirs(config))
         if self.state.environment is None or self.state.theme != theme:
-            self.state.environment = make_environment(config)
+            self.state.environment = make_environment(config, self.state.template_cache)
             self.state.theme = theme
         return self.state.environment
 
