@@ -182,6 +182,7 @@ def _engine(root: Path, folder: Path, jobs: int) -> IncrementalBuild:
         jobs,
         markup=DiskMemo(directory / _MARKUP),
         templates=directory / _TEMPLATES,
+        keep_files=False,
     )
 
 

@@ -61,11 +61,14 @@ class IncrementalBuild:
         jobs: int = 1,
         markup: MutableMapping | None = None,
         templates: Path | None = None,
+        keep_files: bool = True,
     ):
         self.root = root.resolve()
         self.folder = folder
         self.jobs = jobs
-        self.cache = FileCache()
+        # Parsed files, for a process that rebuilds again (serve); a one-shot build would
+        # only hold a second copy of every document in memory.
+        self.cache = FileCache() if keep_files else None
         self.render_state = RenderState(
             markup=markup if markup is not None else {}, template_cache=templates
         )
@@ -91,7 +94,8 @@ class IncrementalBuild:
         stay pending for a later run.
         """
         started = time.perf_counter()
-        self.cache.forget(changed or [])
+        if self.cache is not None:
+            self.cache.forget(changed or [])
         problems = Problems()
         outcome = Outcome(ok=False, problems=problems)
         dirty = None
