@@ -7,6 +7,7 @@ here, so nothing is ever written outside the output folder.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -81,12 +82,18 @@ def _write_streams(streams, staging, jobs, collect, progress) -> list[_StreamRes
         return results
     # Forked workers inherit the loaded site and the renderer as they are in memory, so
     # nothing but small results crosses between processes.
+    # Frozen objects are never visited by the workers' garbage collector, so the pages of
+    # memory holding the site stay shared with the parent instead of being copied.
+    gc.freeze()
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_adopt, initargs=(streams, staging, collect)) as pool:
-        for result in pool.imap_unordered(_write_nth, range(total)):
-            results.append(result)
-            if progress:
-                progress(len(results), total)
+    try:
+        with context.Pool(jobs, initializer=_adopt, initargs=(streams, staging, collect)) as pool:
+            for result in pool.imap_unordered(_write_nth, range(total)):
+                results.append(result)
+                if progress:
+                    progress(len(results), total)
+    finally:
+        gc.unfreeze()
     return results
 
 
