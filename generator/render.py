@@ -70,6 +70,7 @@ class RenderState:
     environment: jinja2.Environment | None = None  # compiled templates, for the same theme chain
     theme: tuple[Path, ...] = ()
     template_cache: Path | None = None  # compiled templates kept on disk between processes
+    markup_renderer: tuple[tuple, MarkupRenderer] | None = None  # (settings, renderer)
 
 
 def theme_digest(config: SiteConfig) -> str:
@@ -194,13 +195,7 @@ class SiteRenderer:
         self.config = config
         self.state = state if state is not None else RenderState()
         self.env = self._environment(config)
-        self.markup = MarkupRenderer(
-            page_index(site),
-            config.content_dir,
-            pretty_urls=config.pretty_urls,
-            allow_raw_html=config.allow_raw_html,
-            memo=self.state.markup,
-        )
+        self.markup = self._markup_renderer(site, config)
         self.broken_links: list[tuple[Path, str]] = []
         self.views = {unit.key: unit_view(unit) for unit in site.units}
         self.memo: dict[int, Any] = {}
@@ -219,6 +214,24 @@ class SiteRenderer:
         """The 栏目's view as its unit's view holds it, shared by all its pages."""
         view = self.views[self._unit_of[category.url]]
         return next(c for c in view.categories if c.url == category.url)
+
+    def _markup_renderer(self, site: Site, config: SiteConfig) -> MarkupRenderer:
+        """The last build's Markdown instance (costly to set up) while the settings are
+        the same, pointed at this build's pages."""
+        settings = (config.content_dir, config.pretty_urls, config.allow_raw_html)
+        kept = self.state.markup_renderer
+        if kept is not None and kept[0] == settings:
+            kept[1].pages = page_index(site)
+            return kept[1]
+        renderer = MarkupRenderer(
+            page_index(site),
+            config.content_dir,
+            pretty_urls=config.pretty_urls,
+            allow_raw_html=config.allow_raw_html,
+            memo=self.state.markup,
+        )
+        self.state.markup_renderer = (settings, renderer)
+        return renderer
 
     def _environment(self, config: SiteConfig) -> jinja2.Environment:
         """Reuse the compiled templates of the last build while the theme chain is the same
