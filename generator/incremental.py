@@ -240,9 +240,11 @@ class IncrementalBuild:
             collect=functools.partial(_take_side_results, renderer),
             progress=progress,
         )
-        for broken, pages in stats.collected:
+        for broken, pages, bodies in stats.collected:
             renderer.broken_links.extend(broken)
             self.render_state.pages.update(pages)
+            if bodies:
+                self.render_state.markup.update(bodies)
         self.sync_state = SyncState(paths=set(stats.paths))
         outcome.full = True
         outcome.pages, outcome.files, outcome.bytes = stats.pages, stats.files, stats.bytes
@@ -266,12 +268,17 @@ def render_streams(renderer: SiteRenderer, site: Site) -> list[Stream]:
     return [renderer.site_files, *(functools.partial(renderer.unit_files, u) for u in units)]
 
 
-def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str]]:
-    """What a worker noted while writing one stream: broken links and page fingerprints.
+def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str], dict]:
+    """What a worker noted while writing one stream: broken links, page fingerprints and
+    (when the memo lives in memory, as in ``serve``) the Markdown bodies it rendered.
 
     Runs in the worker that wrote the stream; taken pieces are cleared so that the next
     stream of the same worker reports only its own.
     """
     pages = renderer.state.pages
     renderer.state.pages = {}
-    return renderer.take_broken_links(), pages
+    bodies: dict = {}
+    if isinstance(renderer.state.markup, dict):
+        bodies = dict(renderer.state.markup)
+        renderer.state.markup.clear()
+    return renderer.take_broken_links(), pages, bodies
