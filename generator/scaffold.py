@@ -79,6 +79,9 @@ def init_site(directory: Path, unit: str, level: str) -> list[Path]:
         unit_dir / "_unit.yaml": UNIT_YAML.format(unit=unit, level=level),
         unit_dir / f"{standard.GUIDE.name}.md": GUIDE_MD.format(unit=unit, today=dt.date.today()),
     }
+    if not (directory / ".gitignore").exists():
+        # What a build makes is never content: keep it out of the editors' repository.
+        files[directory / ".gitignore"] = "output/\n.zfxxgk-cache/\n"
     folders = [unit_dir / standard.RULES.name, unit_dir / standard.REPORTS.name]
     folders += [
         unit_dir / standard.STATUTORY.name / category.name

@@ -194,6 +194,8 @@ def test_init_skeleton_builds_a_valid_empty_column(tmp_path):
     assert "<h1>政府信息公开</h1>" in page
     assert (out / "zfxxgk/mmxrmzf/fdzdgknr/xzgfxwj/index.html").is_file()
     assert assert_all_links_resolve(out) > 0
+    ignored = (tmp_path / "new" / ".gitignore").read_text(encoding="utf-8").split()
+    assert ignored == ["output/", ".zfxxgk-cache/"]
 
 
 def test_base_url_prefix_and_pretty_urls(small_site):
