@@ -13,10 +13,12 @@ from generator.check import check_site
 from generator.config import SiteConfig, load_config
 from generator.content import load_site
 from generator.errors import BuildError, Problems
+from generator.find import site_files
 from generator.links import link_interpretations
 from generator.model import Site
 from generator.output import WriteStats, write_site
 from generator.render import SiteRenderer, ThemeError
+from generator.search import SearchError
 
 
 @dataclass
@@ -40,11 +42,11 @@ def load(root: Path, problems: Problems) -> tuple[SiteConfig, Site]:
     return config, site
 
 
-def build(root: Path, force: bool = False) -> BuildResult:
+def build(root: Path, force: bool = False, search: bool = True) -> BuildResult:
     """Build the site at ``root`` into ``root/output``.
 
     Content errors raise BuildError before anything is written, unless ``force`` is set;
-    the previous output/ is then left as it was.
+    the previous output/ is then left as it was. ``search=False`` skips the search index.
     """
     started = time.perf_counter()
     problems = Problems()
@@ -54,9 +56,12 @@ def build(root: Path, force: bool = False) -> BuildResult:
         raise BuildError(problems)
     renderer = SiteRenderer(site, config)
     try:
-        stats = write_site(renderer.files(), config.output_dir)
+        stats = write_site(site_files(renderer, site, config, search), config.output_dir)
     except ThemeError as exc:
         problems.items.append(exc.problem)
+        raise BuildError(problems) from exc
+    except SearchError as exc:
+        problems.error(None, None, str(exc))
         raise BuildError(problems) from exc
     for source, href in renderer.broken_links:
         problems.warn(source, None, f"正文链接“{href}”指向的文件或文档不存在")

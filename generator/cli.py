@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--force", action="store_true", help="有错误时仍然生成（不建议用于正式发布）"
     )
+    build_cmd.add_argument(
+        "--no-search", action="store_true", help="不建立站内搜索索引（快速生成时使用）"
+    )
 
     serve_cmd = commands.add_parser("serve", help="本地预览：生成网站并在修改保存后自动刷新")
     serve_cmd.add_argument(
@@ -94,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.root.resolve()
     try:
         if args.command == "build":
-            return _build(root, args.force)
+            return _build(root, args.force, not args.no_search)
         if args.command == "check":
             return _check(root, args)
         if args.command == "serve":
@@ -109,9 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _build(root: Path, force: bool) -> int:
+def _build(root: Path, force: bool, search: bool = True) -> int:
     try:
-        result = build(root, force=force)
+        result = build(root, force=force, search=search)
     except BuildError as exc:
         _print_problems(exc.problems.errors, root)
         _summarise_warnings(exc.problems)
