@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve_cmd.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     serve_cmd.add_argument("--open", action="store_true", help="启动后自动打开浏览器")
+    serve_cmd.add_argument(
+        "--no-search", action="store_true", help="不建立站内搜索索引（修改后不更新搜索结果）"
+    )
 
     check_cmd = commands.add_parser("check", help="检查内容是否符合政府信息公开的规定")
     check_cmd.add_argument(
@@ -101,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(root, args)
         if args.command == "serve":
-            return _serve(root, args.host, args.port, args.open)
+            return _serve(root, args.host, args.port, args.open, not args.no_search)
         if args.command == "report":
             return _report_new(root, args.unit, args.year)
         if args.command == "init":
@@ -183,7 +186,7 @@ def _report(problems: Problems, root: Path, fmt: str) -> None:
     _print_problems(problems.items, root)
 
 
-def _serve(root: Path, host: str, port: int, open_browser: bool) -> int:
+def _serve(root: Path, host: str, port: int, open_browser: bool, search: bool = True) -> int:
     from generator.serve import DevServer  # watchdog and the HTTP server only when serving
 
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -192,7 +195,7 @@ def _serve(root: Path, host: str, port: int, open_browser: bool) -> int:
             file=sys.stderr,
         )
     try:
-        server = DevServer(root, host, port)
+        server = DevServer(root, host, port, search=search)
     except OSError as exc:
         print(
             f"错误：无法在 {host}:{port} 启动预览服务（{exc.strerror or exc}）；可用 --port 换一个端口。",

@@ -15,15 +15,17 @@ through the same staging swap as every page and a failed build leaves no half in
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import base64
+import contextlib
 import json
+import os
 import re
 import shutil
 import tempfile
 import threading
+import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -241,6 +243,86 @@ class SearchIndexer:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()
+
+
+def index_folder(folder: Path) -> float:
+    """Index the content pages of a built folder and put the bundle in ``folder/pagefind``.
+
+    ``serve`` uses this after a rebuild: its preview folder is complete on disk even when
+    only some units were rendered. The new bundle is written beside the old one and swapped
+    in, so the search page never reads half a bundle. Returns the seconds it took.
+    """
+    started = time.perf_counter()
+    indexer = SearchIndexer()
+    try:
+        for page in sorted(folder.rglob("*.html")):
+            data = page.read_bytes()
+            if BODY_MARK in data:
+                indexer.add(page.relative_to(folder).as_posix(), data)
+        files = indexer.bundle()
+    finally:
+        indexer.close()
+    fresh = folder / ".pagefind-new"
+    old = folder / ".pagefind-old"
+    for stale in (fresh, old):
+        shutil.rmtree(stale, ignore_errors=True)
+    for file in files:
+        target = fresh / file.path.removeprefix(BUNDLE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.data or b"")
+    live = folder / BUNDLE.rstrip("/")
+    if live.exists():
+        os.replace(live, old)
+    os.replace(fresh, live)
+    shutil.rmtree(old, ignore_errors=True)
+    return time.perf_counter() - started
+
+
+class BackgroundIndex:
+    """Keeps ``serve``'s search index current without holding up a rebuild.
+
+    A rebuild calls :meth:`request`; a thread of its own re-indexes the preview folder once
+    the edits have paused, so the page reload is not delayed by indexing.
+    """
+
+    QUIET_SECONDS = 0.5
+
+    def __init__(self, folder: Path, log: Callable[[str], None] | None = None):
+        self.folder = folder
+        self.log = log
+        self.seconds: float | None = None  # of the last re-index
+        self.error = ""
+        self._wanted = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def _loop(self) -> None:
+        while not self._stopping:
+            self._wanted.wait()
+            if self._stopping:
+                return
+            # Let a burst of saves settle: re-index once for all of them.
+            while self._wanted.is_set() and not self._stopping:
+                self._wanted.clear()
+                time.sleep(self.QUIET_SECONDS)
+            if self._stopping:
+                return
+            try:
+                self.seconds = index_folder(self.folder)
+                self.error = ""
+            except (SearchError, OSError) as exc:
+                self.error = str(exc)
+                if self.log:
+                    self.log(f"站内搜索索引未能更新：{exc}")
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wanted.set()
+        self._thread.join(timeout=30)
 
 
 def with_search_index(files: Iterable[OutputFile]) -> Iterator[OutputFile]:

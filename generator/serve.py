@@ -33,9 +33,11 @@ from generator.check import SITE_WIDE_RULES, check_site
 from generator.config import CONFIG_FILE, load_config
 from generator.content import UnitLoad, load_site
 from generator.errors import Problem, Problems
+from generator.find import kept_prefixes, site_files
 from generator.links import link_interpretations
 from generator.output import SyncState, sync_site
 from generator.render import RenderState, SiteRenderer, ThemeError
+from generator.search import BackgroundIndex
 
 EVENTS_PATH = "/__zfxxgk/events"
 SCRIPT_PATH = "/__zfxxgk/live.js"
@@ -67,9 +69,10 @@ class LivePreview:
     file, page and Markdown memos still spare most of the work).
     """
 
-    def __init__(self, root: Path, folder: Path):
+    def __init__(self, root: Path, folder: Path, search: BackgroundIndex | None = None):
         self.root = root.resolve()
         self.folder = folder
+        self.search = search  # re-indexes the folder after each good rebuild
         self.cache = FileCache()
         self.render_state = RenderState()
         self.sync_state = SyncState()
@@ -175,7 +178,9 @@ class LivePreview:
         renderer = SiteRenderer(site, config, self.render_state, only_units=dirty)
         keep = () if dirty is None else tuple(u.url for u in site.units if u.key not in dirty)
         try:
-            stats = sync_site(renderer.files(), self.folder, self.sync_state, keep)
+            files = site_files(renderer, site, config, search=False)
+            keep = kept_prefixes(keep, config)
+            stats = sync_site(files, self.folder, self.sync_state, keep)
         except ThemeError as exc:
             result.problems.items.append(exc.problem)
             self.render_state.pages.clear()  # pages after the failing one were not written
@@ -183,6 +188,8 @@ class LivePreview:
             self._publish("problems", [exc.problem.format(self.root)])
             return
         self.unrendered = set()
+        if self.search is not None and (stats.written or stats.removed):
+            self.search.request()
         result.ok = True
         result.pages, result.written, result.removed = (
             stats.pages,
@@ -260,11 +267,13 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         log: Callable[[str], None] = print,
+        search: bool = True,
     ):
         self.root = root
         self.log = log
         self.folder = Path(tempfile.mkdtemp(prefix="zfxxgk-serve-"))
-        self.preview = LivePreview(root, self.folder)
+        self.search = BackgroundIndex(self.folder, log) if search else None
+        self.preview = LivePreview(root, self.folder, self.search)
         self.pending: set[Path] = set()
         self.events_seen = 0  # counts every event, also repeats for a path already pending
         self.pending_lock = threading.Condition()
@@ -304,6 +313,8 @@ class DevServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.observer.join(timeout=5)
+        if self.search is not None:
+            self.search.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _wake(self, path: Path) -> None:

@@ -63,10 +63,11 @@ def unit_pages(unit: Unit, page_size: int) -> Iterator[PageDate]:
             category.url, len(category.documents), page_size, _newest(category.documents)
         )
         yield from (PageDate(d.url, d.repeal_date or d.publish_date) for d in category.documents)
-    yield from _paged(parts[standard.CATALOGUE.name], len(documents), page_size, _newest(documents))
+    newest = _newest(documents) or latest
+    yield from _paged(parts[standard.CATALOGUE.name], len(documents), page_size, newest)
     yield PageDate(
         parts[standard.REPORTS.name],
-        max((r.publish_date for r in unit.reports if r.publish_date), default=None),
+        max((r.publish_date for r in unit.reports if r.publish_date), default=latest),
     )
     yield from (PageDate(r.url, r.publish_date) for r in unit.reports)
 
