@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
@@ -40,6 +41,7 @@ BUNDLE = "pagefind/"
 SEARCH_URL = "search/"
 EXACT_MAP = "search/exact.json"
 BODY_MARK = b"data-pagefind-body"
+IN_FLIGHT = 64  # pages handed to the binary and not yet acknowledged
 # Pagefind's ready-made interfaces: not shipped, our own script replaces them (their inline
 # styles break the site's Content-Security-Policy).
 _UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
@@ -187,7 +189,7 @@ class SearchIndexer:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
-        self._pending: list[Future] = []
+        self._pending: deque[Future] = deque()
         self._service: Any = None
         self._index: Any = None
         self._call(self._open())
@@ -211,19 +213,20 @@ class SearchIndexer:
         content = with_hints(html.decode("utf-8"))
         coroutine = self._index.add_html_file(content=content, url="/" + url)
         self._pending.append(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
+        if len(self._pending) > IN_FLIGHT:  # keep memory flat when the binary is slower
+            self._settle(self._pending.popleft())
 
-    def add_directory(self, folder: Path) -> None:
-        """Index every page of a built folder (``serve`` re-indexes its preview this way)."""
-        self._call(self._index.add_directory(str(folder)))
+    @staticmethod
+    def _settle(future: Future) -> None:
+        try:
+            future.result()
+        except Exception as exc:  # the service reports its own errors as plain Exception
+            raise SearchError(f"建立搜索索引失败：{exc}") from exc
 
     def bundle(self) -> list[OutputFile]:
         """Wait for every queued page, then the bundle files under ``pagefind/``."""
-        for future in self._pending:
-            try:
-                future.result()
-            except Exception as exc:  # the service reports its own errors as plain Exception
-                raise SearchError(f"建立搜索索引失败：{exc}") from exc
-        self._pending.clear()
+        while self._pending:
+            self._settle(self._pending.popleft())
         scratch = Path(tempfile.mkdtemp(prefix="zfxxgk-pagefind-"))
         try:
             self._call(self._index.write_files(output_path=str(scratch)))

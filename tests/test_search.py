@@ -358,3 +358,48 @@ def test_recall_of_government_queries(example_site, chromium):
     assert len(QUERIES) >= 30
     assert not missing
     assert share >= 0.9
+
+
+@pytest.mark.server
+def test_serve_reindexes_after_an_edit(small_site):
+    from generator.serve import DevServer
+
+    dev = DevServer(small_site.root, port=0, log=lambda line: None)
+    try:
+        assert dev.start().ok
+        bundle = dev.folder / "pagefind"
+        _wait(lambda: (bundle / "pagefind.js").is_file())
+        before = dev.search.seconds
+        doc = small_site.root / "content/测试县人民政府/法定主动公开内容/行政规范性文件/春耕通知.md"
+        doc.write_text(
+            doc.read_text(encoding="utf-8").replace("现将有关事项", "现将油菜籽收购有关事项"),
+            encoding="utf-8",
+        )
+        _wait(lambda: _indexed(bundle, "油菜籽"))
+        print(
+            f"\nserve re-index of the small site: {dev.search.seconds:.2f} s (first {before:.2f} s)"
+        )
+    finally:
+        dev.stop()
+
+
+def _indexed(bundle: Path, word: str) -> bool:
+    import gzip
+
+    for fragment in bundle.glob("fragment/*"):
+        try:
+            text = gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace")
+            if word in text.replace("\u200b", ""):  # Pagefind marks word breaks so
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _wait(condition, timeout: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
