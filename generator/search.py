@@ -59,12 +59,12 @@ def normalise_number(text: str) -> str:
     """A 发文字号 or 索引号 in the one spelling the exact-match map is keyed by.
 
     Full and half width (NFKC), every bracket pair as ``[]``, no spaces, upper case, and no
-    trailing 号: ``示政发（2025） 17 号`` and ``示政发〔2025〕17号`` are the same key. The
+    trailing 号 (or 號): ``示政发（2025） 17 号`` and ``示政发〔2025〕17号`` are the same key. The
     search page's script applies the same steps to what the reader types.
     """
     value = unicodedata.normalize("NFKC", text).translate(_BRACKETS).translate(_BRACKETS_ASCII)
     value = re.sub(r"\s+", "", value).upper()
-    return value.removesuffix("号")
+    return value.removesuffix("号").removesuffix("號")
 
 
 def exact_map(site: Site, extra_keys: dict[str, str] | None = None) -> bytes:

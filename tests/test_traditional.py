@@ -91,3 +91,50 @@ def test_switch_in_chromium(traditional_site):
         page.click("a.script-switch")
         assert page.url == (traditional_site / DOC).as_uri()
         browser.close()
+
+
+@pytest.mark.browser
+def test_search_on_the_traditional_copy(small_site):
+    """The copy's search page searches the 繁體 pages and knows the 繁體 spelling of a 文号."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import quote
+
+    if CHROMIUM is None:
+        if os.environ.get("ZFXXGK_REQUIRE_BROWSER"):
+            pytest.fail("chromium is not installed")
+        pytest.skip("chromium is not installed")
+    playwright = pytest.importorskip("playwright.sync_api")
+    text = (small_site.root / "site.yaml").read_text(encoding="utf-8")
+    small_site.write("site.yaml", text + "traditional: true\n")
+    build(small_site.root)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002
+            pass
+
+    handler = functools.partial(Quiet, directory=str(small_site.root / "output"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/zh-hant/"
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page()
+            for query, expected in (
+                ("測政辦〔2024〕1號", "xzgfxwj/jbf/index.html"),
+                ("春耕", "xzgfxwj/cgtz/index.html"),
+            ):
+                page.goto(base + "search/index.html?q=" + quote(query))
+                page.wait_for_selector(".search-form[data-ready]")
+                page.wait_for_function(
+                    "() => { const s = document.querySelector('.search-status').textContent;"
+                    " return s && !s.startsWith('正在'); }"
+                )
+                first = page.eval_on_selector(".search-result h2 a", "a => a.href")
+                assert first.startswith(base) and first.endswith(expected), (query, first)
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -12,10 +12,11 @@ const selects = Array.from(document.querySelectorAll("select[data-filter]"));
 const PAGE_SIZE = 20;
 
 // Pages of the 繁體 copy live under zh-hant/; the bundle and the map live at the site root.
+// Links are relative, so on a copied page they point into zh-hant/: go one folder up.
 const hant = document.documentElement.lang.startsWith("zh-Hant");
-const bundleUrl = new URL(form.dataset.bundle, location.href);
-const siteRoot = new URL(hant ? "../../" : "../", bundleUrl);
-const pageRoot = hant ? new URL("zh-hant/", siteRoot) : siteRoot;
+const pageRoot = new URL("../", new URL(form.dataset.bundle, location.href));
+const siteRoot = hant ? new URL("../", pageRoot) : pageRoot;
+const bundleUrl = new URL("pagefind/pagefind.js", siteRoot);
 
 // Same steps as generator/search.py normalise_number(): width, brackets, spaces, 号.
 function normalise(text) {
