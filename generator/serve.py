@@ -37,7 +37,7 @@ from generator.find import kept_prefixes, site_files
 from generator.links import link_interpretations
 from generator.output import SyncState, sync_site
 from generator.render import RenderState, SiteRenderer, ThemeError
-from generator.search import BackgroundIndex
+from generator.search import BUNDLE, PreviewIndex
 
 EVENTS_PATH = "/__zfxxgk/events"
 SCRIPT_PATH = "/__zfxxgk/live.js"
@@ -69,10 +69,10 @@ class LivePreview:
     file, page and Markdown memos still spare most of the work).
     """
 
-    def __init__(self, root: Path, folder: Path, search: BackgroundIndex | None = None):
+    def __init__(self, root: Path, folder: Path, search: PreviewIndex | None = None):
         self.root = root.resolve()
         self.folder = folder
-        self.search = search  # re-indexes the folder after each good rebuild
+        self.search = search  # told of each good rebuild; re-indexes when search is used
         self.cache = FileCache()
         self.render_state = RenderState()
         self.sync_state = SyncState()
@@ -272,7 +272,7 @@ class DevServer:
         self.root = root
         self.log = log
         self.folder = Path(tempfile.mkdtemp(prefix="zfxxgk-serve-"))
-        self.search = BackgroundIndex(self.folder, log) if search else None
+        self.search = PreviewIndex(self.folder, log) if search else None
         self.preview = LivePreview(root, self.folder, self.search)
         self.pending: set[Path] = set()
         self.events_seen = 0  # counts every event, also repeats for a path already pending
@@ -313,8 +313,6 @@ class DevServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.observer.join(timeout=5)
-        if self.search is not None:
-            self.search.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _wake(self, path: Path) -> None:
@@ -393,6 +391,8 @@ class _PreviewHandler(BaseHTTPRequestHandler):
         if path == SCRIPT_PATH:
             self._send(HTTPStatus.OK, "application/javascript; charset=utf-8", LIVE_JS, head)
             return
+        if path.startswith("/" + BUNDLE) and self.dev.search is not None:
+            self.dev.search.ensure_current()  # the search page asks: index the edits first
         target = self._resolve(path)
         if target is None:
             self._not_found(head)
