@@ -20,6 +20,7 @@ from generator.errors import BuildError, Problems
 from generator.incremental import Outcome
 from generator.links import link_interpretations
 from generator.model import Site
+from generator.search import BUNDLE
 
 
 @dataclass
@@ -56,6 +57,7 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     units: set[str] | None = None,
     clean: bool = False,
+    search: bool = True,
 ) -> BuildResult:
     """Build the site at ``root`` into ``root/output``.
 
@@ -64,7 +66,7 @@ def build(
     ``jobs`` processes (default: one per core) into a fresh folder swapped in at the end;
     later builds bring output/ up to date in place. ``units`` (folder names under
     content/) renders only those units and the site-wide pages, leaving the other units'
-    files as they are.
+    files as they are. ``search=False`` skips the Pagefind index (quick builds).
     """
     started = time.perf_counter()
     root = root.resolve()
@@ -78,11 +80,12 @@ def build(
         pending = stored.unrendered  # None: output/ must be written afresh
         if pending is not None and units is not None:
             pending = pending & units
-        if not changed and pending == set() and not force:
+        indexed = not search or (output / BUNDLE).is_dir()
+        if not changed and pending == set() and indexed and not force:
             return _unchanged(stored, output, started)
-        engine = buildcache.restore(root, output, jobs, stored)
+        engine = buildcache.restore(root, output, jobs, stored, search)
     if engine is None:
-        engine, changed = buildcache.fresh_engine(root, output, jobs), None
+        engine, changed = buildcache.fresh_engine(root, output, jobs, search), None
     outcome = engine.rebuild(changed, force=force, only=units, progress=progress)
     if not outcome.ok:
         raise BuildError(outcome.problems)

@@ -150,13 +150,15 @@ def read_stored(root: Path, folder: Path) -> Stored | None:
     )
 
 
-def restore(root: Path, folder: Path, jobs: int, stored: Stored) -> IncrementalBuild | None:
+def restore(
+    root: Path, folder: Path, jobs: int, stored: Stored, search: bool = True
+) -> IncrementalBuild | None:
     """The engine as the last build left it, or None to build afresh."""
     directory = cache_dir(root)
     data = _load(directory / _ENGINE)
     if not isinstance(data, dict) or data.get("key") != code_key():
         return None
-    engine = _engine(root, folder, jobs)
+    engine = _engine(root, folder, jobs, search)
     engine.loads = data["loads"]
     engine.stripped = set(data["loads"])
     engine.findings = data["findings"]
@@ -168,13 +170,13 @@ def restore(root: Path, folder: Path, jobs: int, stored: Stored) -> IncrementalB
     return engine
 
 
-def fresh_engine(root: Path, folder: Path, jobs: int) -> IncrementalBuild:
+def fresh_engine(root: Path, folder: Path, jobs: int, search: bool = True) -> IncrementalBuild:
     """An engine with an empty cache (the Markdown memo of older builds is dropped)."""
     shutil.rmtree(cache_dir(root) / _MARKUP, ignore_errors=True)
-    return _engine(root, folder, jobs)
+    return _engine(root, folder, jobs, search)
 
 
-def _engine(root: Path, folder: Path, jobs: int) -> IncrementalBuild:
+def _engine(root: Path, folder: Path, jobs: int, search: bool) -> IncrementalBuild:
     directory = cache_dir(root)
     return IncrementalBuild(
         root,
@@ -183,6 +185,7 @@ def _engine(root: Path, folder: Path, jobs: int) -> IncrementalBuild:
         markup=DiskMemo(directory / _MARKUP),
         templates=directory / _TEMPLATES,
         keep_files=False,
+        search=search,
     )
 
 

@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--clean", action="store_true", help="不使用缓存，重新生成全部页面")
     build_cmd.add_argument(
+        "--no-search", action="store_true", help="不建立站内搜索索引（快速生成时使用）"
+    )
+    build_cmd.add_argument(
         "--units",
         type=_unit_list,
         metavar="机关,机关",
@@ -77,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve_cmd.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     serve_cmd.add_argument("--open", action="store_true", help="启动后自动打开浏览器")
+    serve_cmd.add_argument(
+        "--no-search", action="store_true", help="不建立站内搜索索引（修改后不更新搜索结果）"
+    )
 
     check_cmd = commands.add_parser("check", help="检查内容是否符合政府信息公开的规定")
     check_cmd.add_argument(
@@ -125,11 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 units=args.units,
                 jobs=args.jobs,
                 quiet=args.quiet,
+                search=not args.no_search,
             )
         if args.command == "check":
             return _check(root, args)
         if args.command == "serve":
-            return _serve(root, args.host, args.port, args.open)
+            return _serve(root, args.host, args.port, args.open, not args.no_search)
         if args.command == "report":
             return _report_new(root, args.unit, args.year)
         if args.command == "init":
@@ -156,6 +163,7 @@ def _build(
     units: set[str] | None = None,
     jobs: int = 0,
     quiet: bool = False,
+    search: bool = True,
 ) -> int:
     if units:
         missing = sorted(name for name in units if not (root / "content" / name).is_dir())
@@ -165,7 +173,13 @@ def _build(
     progress = None if quiet or not sys.stderr.isatty() else _Progress()
     try:
         result = build(
-            root, force=force, jobs=jobs or None, progress=progress, units=units, clean=clean
+            root,
+            force=force,
+            jobs=jobs or None,
+            progress=progress,
+            units=units,
+            clean=clean,
+            search=search,
         )
     except BuildError as exc:
         _print_problems(exc.problems.errors, root)
@@ -290,7 +304,7 @@ def _report(problems: Problems, root: Path, fmt: str) -> None:
     _print_problems(problems.items, root)
 
 
-def _serve(root: Path, host: str, port: int, open_browser: bool) -> int:
+def _serve(root: Path, host: str, port: int, open_browser: bool, search: bool = True) -> int:
     from generator.serve import DevServer  # watchdog and the HTTP server only when serving
 
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -299,7 +313,7 @@ def _serve(root: Path, host: str, port: int, open_browser: bool) -> int:
             file=sys.stderr,
         )
     try:
-        server = DevServer(root, host, port)
+        server = DevServer(root, host, port, search=search)
     except OSError as exc:
         print(
             f"错误：无法在 {host}:{port} 启动预览服务（{exc.strerror or exc}）；可用 --port 换一个端口。",

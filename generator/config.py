@@ -49,6 +49,9 @@ class SiteConfig:
     privacy_allowlist: tuple[str, ...] = ()  # numbers meant to be public (office lines)
     wording: dict[str, str] = field(default_factory=dict)  # the site's own 错敏词: wrong -> right
     calendar: dict[int, dict[str, list[dt.date]]] = field(default_factory=dict)
+    traditional: bool = False  # also publish a 繁體 copy under zh-hant/ (generator.traditional)
+    traditional_variant: str = "tw"  # tw: 臺灣正體 (s2twp), hk: 香港繁體 (s2hk)
+    traditional_protect: tuple[str, ...] = ()  # strings never converted (names, 文号)
 
     @property
     def content_dir(self) -> Path:
@@ -84,6 +87,9 @@ _KEYS = {
         "privacy_allowlist",
         "wording",
         "calendar",
+        "traditional",
+        "traditional_variant",
+        "traditional_protect",
     )
 }
 _FOOTER_KEYS = {
@@ -121,8 +127,25 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         ),
         "wording": _text_mapping(data, "wording", path, problems),
         "calendar": _calendar(data, path, problems),
+        **_traditional(data, path, problems),
     }
     return SiteConfig(root=root, site_name=site_name, **options)
+
+
+def _traditional(data: LineDict, path: Path, problems: Problems) -> dict:
+    """繁體 options: whether to publish the copy, which standard, and what to keep as is."""
+    variant = text_value(data.get("traditional_variant", "tw")) or "tw"
+    if variant not in ("tw", "hk"):
+        problems.error(
+            path, data.line_of("traditional_variant"), "traditional_variant 应为 tw 或 hk"
+        )
+        variant = "tw"
+    protect = _list(data, "traditional_protect", path, problems)
+    return {
+        "traditional": _bool(data, "traditional", path, problems),
+        "traditional_variant": variant,
+        "traditional_protect": tuple(text_value(v) for v in protect if text_value(v)),
+    }
 
 
 def _base_url(data: LineDict, path: Path, problems: Problems) -> str:

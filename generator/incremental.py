@@ -16,8 +16,10 @@ import functools
 import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
+from generator import find
 from generator.cache import FileCache
 from generator.check import SITE_WIDE_RULES, check_site
 from generator.config import SiteConfig, load_config
@@ -27,6 +29,7 @@ from generator.links import link_interpretations
 from generator.model import Site
 from generator.output import Stream, SyncState, sync_site, write_site
 from generator.render import RenderState, SiteRenderer, ThemeError
+from generator.search import BUNDLE, SearchError, index_folder
 
 
 @dataclass
@@ -62,10 +65,12 @@ class IncrementalBuild:
         markup: MutableMapping | None = None,
         templates: Path | None = None,
         keep_files: bool = True,
+        search: bool = False,
     ):
         self.root = root.resolve()
         self.folder = folder
         self.jobs = jobs
+        self.search = search  # make the Pagefind index of the written folder
         # Parsed files, for a process that rebuilds again (serve); a one-shot build would
         # only hold a second copy of every document in memory.
         self.cache = FileCache() if keep_files else None
@@ -225,6 +230,10 @@ class IncrementalBuild:
             self.render_state.pages.clear()  # pages after the failing one were not written
             self.unrendered = None  # render every unit next time
             return
+        except SearchError as exc:
+            outcome.problems.error(None, None, str(exc))
+            self.unrendered = None  # the pages may be new but the index is not
+            return
         for source, href in renderer.broken_links:
             outcome.problems.warn(source, None, f"正文链接“{href}”指向的文件或文档不存在")
         self.unrendered = set() if only is None else wanted - only
@@ -239,6 +248,7 @@ class IncrementalBuild:
             jobs=self.jobs,
             collect=functools.partial(_take_side_results, renderer),
             progress=progress,
+            finish=index_folder if self.search else None,
         )
         for broken, pages, bodies in stats.collected:
             renderer.broken_links.extend(broken)
@@ -251,21 +261,33 @@ class IncrementalBuild:
         outcome.written = list(stats.paths)
 
     def _sync(
-        self, site, renderer: SiteRenderer, pending: set[str] | None, outcome: Outcome
+        self, site: Site, renderer: SiteRenderer, pending: set[str] | None, outcome: Outcome
     ) -> None:
         """Write the pages that changed in place; leave the other units' files alone."""
+        units = [u for u in site.units if pending is None or u.key in pending]
         keep = () if pending is None else tuple(u.url for u in site.units if u.key not in pending)
-        stats = sync_site(renderer.files(), self.folder, self.sync_state, keep)
+        streams = find.streams(renderer, site, renderer.config, units)
+        files = chain.from_iterable(stream() for stream in streams)
+        stats = sync_site(
+            files, self.folder, self.sync_state, find.kept_prefixes(keep, renderer.config)
+        )
         outcome.pages = stats.pages
         outcome.files = len(self.sync_state.paths)
         outcome.written, outcome.removed = stats.written, stats.removed
+        if self.search and _pages_changed(stats.written + stats.removed, self.folder):
+            index_folder(self.folder)
+
+
+def _pages_changed(paths: list[str], folder: Path) -> bool:
+    """Whether the search index must be made again: a page changed, or there is none."""
+    return any(p.endswith(".html") for p in paths) or not (folder / BUNDLE).is_dir()
 
 
 def render_streams(renderer: SiteRenderer, site: Site) -> list[Stream]:
-    """The site-wide pages, then one stream per unit, largest first so that parallel
+    """The site-wide files, then one stream per unit, largest first so that parallel
     workers finish together."""
     units = sorted(site.units, key=lambda unit: -len(unit.documents))
-    return [renderer.site_files, *(functools.partial(renderer.unit_files, u) for u in units)]
+    return find.streams(renderer, site, renderer.config, units)
 
 
 def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str], dict]:

@@ -50,13 +50,15 @@ def write_site(
     jobs: int = 1,
     collect: Callable[[], Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    finish: Callable[[Path], None] | None = None,
 ) -> WriteStats:
     """Write the files of every stream into a fresh folder and swap it in for ``out_dir``.
 
     With ``jobs`` > 1 the streams are written by that many forked worker processes (each
     stream is typically one unit's pages, so the work spreads evenly); ``collect`` runs
     after each stream in the process that wrote it, to send back what rendering noted on
-    the side (broken links). ``progress(done, total)`` is called as streams finish.
+    the side (broken links). ``progress(done, total)`` is called as streams finish;
+    ``finish(folder)`` adds to the complete folder before it is swapped in (the search index).
     """
     staging = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
     _remove(staging)
@@ -64,6 +66,8 @@ def write_site(
         staging.mkdir(parents=True)
         results = _write_streams(streams, staging, jobs, collect, progress)
         stats = _merge(results)
+        if finish is not None:
+            finish(staging)
         _swap(staging, out_dir)
     except BaseException:
         _remove(staging)

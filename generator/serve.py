@@ -33,6 +33,7 @@ from generator.buildcache import CACHE_DIR
 from generator.config import CONFIG_FILE
 from generator.errors import Problems
 from generator.incremental import IncrementalBuild
+from generator.search import BUNDLE, PreviewIndex
 
 EVENTS_PATH = "/__zfxxgk/events"
 SCRIPT_PATH = "/__zfxxgk/live.js"
@@ -59,10 +60,11 @@ class LivePreview:
     """The incremental engine (:mod:`generator.incremental`) kept in memory for ``serve``,
     and what open pages are told after each rebuild."""
 
-    def __init__(self, root: Path, folder: Path, jobs: int = 1):
+    def __init__(self, root: Path, folder: Path, jobs: int = 1, search: PreviewIndex | None = None):
         self.root = root.resolve()
         self.folder = folder
         self.engine = IncrementalBuild(self.root, folder, jobs)
+        self.search = search  # told of each good rebuild; re-indexes when search is used
         self.problems: list[str] = []  # of the last failed rebuild; empty when good
         self.generation = 0
         self.last_event = "reload"
@@ -83,6 +85,8 @@ class LivePreview:
             problems=outcome.problems,
         )
         if outcome.ok:
+            if self.search is not None and (outcome.written or outcome.removed):
+                self.search.request()
             self._announce(changed, bool(outcome.written or outcome.removed))
         else:
             self._publish("problems", [p.format(self.root) for p in outcome.problems.errors])
@@ -157,11 +161,13 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         log: Callable[[str], None] = print,
+        search: bool = True,
     ):
         self.root = root
         self.log = log
         self.folder = Path(tempfile.mkdtemp(prefix="zfxxgk-serve-"))
-        self.preview = LivePreview(root, self.folder, jobs=os.cpu_count() or 1)
+        self.search = PreviewIndex(self.folder, log) if search else None
+        self.preview = LivePreview(root, self.folder, os.cpu_count() or 1, self.search)
         self.pending: set[Path] = set()
         self.events_seen = 0  # counts every event, also repeats for a path already pending
         self.pending_lock = threading.Condition()
@@ -279,6 +285,8 @@ class _PreviewHandler(BaseHTTPRequestHandler):
         if path == SCRIPT_PATH:
             self._send(HTTPStatus.OK, "application/javascript; charset=utf-8", LIVE_JS, head)
             return
+        if path.startswith("/" + BUNDLE) and self.dev.search is not None:
+            self.dev.search.ensure_current()  # the search page asks: index the edits first
         target = self._resolve(path)
         if target is None:
             self._not_found(head)

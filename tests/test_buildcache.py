@@ -13,17 +13,31 @@ from hypothesis import strategies as st
 from test_incremental import EDITS, UNITS, apply, make_site, tree_bytes
 
 from generator import buildcache
-from generator.build import build
+from generator.build import BuildResult
+from generator.build import build as build_site
 from generator.errors import BuildError
+from generator.search import BUNDLE
 
 STATS = "测试县人民政府/法定主动公开内容/统计信息/公报.md"
+
+
+def site_bytes(folder: Path) -> dict[str, bytes]:
+    """Every built file but the search index (Pagefind names its files differently on
+    every run, whatever the input)."""
+    return {path: data for path, data in tree_bytes(folder).items() if not path.startswith(BUNDLE)}
 
 
 def clean_copy_bytes(root: Path, temp: Path) -> dict[str, bytes]:
     """The output of a clean build of the same content, in a copy of the site."""
     copy = temp / "clean"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", buildcache.CACHE_DIR))
-    return tree_bytes(build(copy, clean=True).output_dir)
+    return site_bytes(build(copy, clean=True, search=False).output_dir)
+
+
+def build(root: Path, **options) -> BuildResult:
+    """Builds without the search index unless a test asks for it: it is slow to make."""
+    options.setdefault("search", False)
+    return build_site(root, **options)
 
 
 def test_second_build_finds_nothing_changed_and_writes_nothing(tmp_path):
@@ -69,7 +83,7 @@ def test_one_changed_document_rewrites_only_its_pages(tmp_path):
     assert "新增一段说明" in "".join(
         p.read_text(encoding="utf-8") for p in (root / "output").rglob("index.html")
     )
-    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
 def test_same_size_edit_within_one_clock_tick_is_still_seen(tmp_path):
@@ -82,23 +96,23 @@ def test_same_size_edit_within_one_clock_tick_is_still_seen(tmp_path):
     path.write_text(text.replace("春耕", "秋收", 1), encoding="utf-8")
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # same size, same time
     assert not build(root).unchanged
-    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
 def test_content_error_after_a_good_build_leaves_output_and_cache_as_they_were(tmp_path):
     root = tmp_path / "site"
     make_site(root)
     build(root)
-    before = tree_bytes(root / "output")
+    before = site_bytes(root / "output")
     path = root / "content" / STATS
     good = path.read_text(encoding="utf-8")
     path.write_text(good.replace("标题: ", "标题: [", 1), encoding="utf-8")
     with pytest.raises(BuildError):
         build(root)
-    assert tree_bytes(root / "output") == before
+    assert site_bytes(root / "output") == before
     path.write_text(good + "\n改正后的补充。\n", encoding="utf-8")
     assert not build(root).unchanged
-    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "missing-output-file", "deleted-output"])
@@ -114,7 +128,7 @@ def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, damage):
         shutil.rmtree(root / "output")
     result = build(root)
     assert result.full
-    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
 def test_units_builds_only_the_named_units_and_keeps_the_others(tmp_path):
@@ -130,7 +144,25 @@ def test_units_builds_only_the_named_units_and_keeps_the_others(tmp_path):
     assert f"{UNITS[0]}的补充" in pages and f"{UNITS[1]}的补充" not in pages
     # A later plain build brings the other unit up to date as well.
     assert not build(root).unchanged
-    assert tree_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_search_index_is_made_again_after_an_edit_and_kept_when_nothing_changed(tmp_path):
+    root = tmp_path / "site"
+    make_site(root)
+    build(root, search=True)
+    entry = root / "output" / BUNDLE / "pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+    assert build(root, search=True).unchanged
+    assert entry.stat().st_mtime_ns == first
+    path = root / "content" / STATS
+    path.write_text(path.read_text(encoding="utf-8") + "\n新增一段说明。\n", encoding="utf-8")
+    build(root, search=True)
+    assert entry.stat().st_mtime_ns != first
+    # A quick build without the index, then a normal one, which makes it again.
+    shutil.rmtree(root / "output" / BUNDLE)
+    assert not build(root, search=True).unchanged
+    assert entry.is_file()
 
 
 @settings(
@@ -164,4 +196,4 @@ def test_cached_builds_after_any_edits_equal_a_clean_build(edits):
             else:
                 apply(tree, edit, unit, step)
             build(root)
-        assert tree_bytes(root / "output") == clean_copy_bytes(root, temp)
+        assert site_bytes(root / "output") == clean_copy_bytes(root, temp)

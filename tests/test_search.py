@@ -1,0 +1,418 @@
+"""站内搜索: the index, the exact-match map, and recall in a real Chromium (issue #7)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from generator.build import build
+from generator.search import normalise_number
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+U = "zfxxgk/"
+
+# (query, pages that must be found, pages any one of which may come first).
+# The first list's first page is the expected first result unless the third is given.
+QUERIES: list[tuple[str, list[str], list[str]]] = [
+    # two characters
+    (
+        "低保",
+        [
+            "slxrmzf/fdzdgknr/shjz/tg2026ncxdbhtkryjzgybz/",
+            "mzj/fdzdgknr/shjz/2025ndsjdcxdbhtkryjzzjffqk/",
+        ],
+        [],
+    ),
+    (
+        "预案",
+        [
+            "slxrmzf/fdzdgknr/yjgl/tfsjztyjya/",
+            "jyj/fdzdgknr/yjgl/xyaqtfsjyjya/",
+            "mzj/fdzdgknr/yjgl/mzfwjgtfsjyjya/",
+            "scjgj/fdzdgknr/yjgl/spaqsgyjczya/",
+            "qxz/fdzdgknr/yjgl/qxz2025nfxyjya/",
+            "sqz/fdzdgknr/yjgl/sqzslfmhyjya/",
+        ],
+        ["*"],
+    ),
+    (
+        "养老",
+        [
+            "mzj/fdzdgknr/ghjh/sww-ylfwtxjsgh/",
+            "mzj/fdzdgknr/zfcg/2025njjylsmfwxmcjjggg/",
+            "mzj/fdzdgknr/jdjc/2025nyljgfwzlhaqjcqktb/",
+        ],
+        ["*"],
+    ),
+    (
+        "决算",
+        [
+            "czj/fdzdgknr/czyjs/2024nxjczjsgk/",
+            "mzj/fdzdgknr/czyjs/2024nbmjs/",
+            "sqz/fdzdgknr/czyjs/sqz2024nbmjs/",
+        ],
+        ["*"],
+    ),
+    ("防汛", ["qxz/fdzdgknr/yjgl/qxz2025nfxyjya/"], []),
+    ("津贴", ["mzj/fdzdgknr/msbz/2025ndgljtffgzdtz/"], []),
+    # three characters
+    (
+        "宅基地",
+        ["qxz/fdzdgknr/xzxk/2025n1z10ynccmzjdspjggs/", "sqz/fdzdgknr/xzxk/nccmzjdspbszn/"],
+        ["*"],
+    ),
+    (
+        "裁量权",
+        [
+            "scjgj/fdzdgknr/xzgfxwj/xzcfclqsygz/",
+            "scjgj/fdzdgknr/xzgfxwj/2023nxzcfclqsygz/",
+            "scjgj/fdzdgknr/zcjd/xzcfclqsygzjd/",
+        ],
+        ["*"],
+    ),
+    ("双随机", ["scjgj/fdzdgknr/ghjh/2025ndssjygkccgzjh/"], []),
+    ("残疾人", ["mzj/fdzdgknr/xzgfxwj/kncjrlxbtssxz/"], []),
+    ("防灭火", ["sqz/fdzdgknr/yjgl/sqzslfmhyjya/"], []),
+    ("经营权", ["sqz/fdzdgknr/nynczc/gfnctdjyqlzdssyj/"], []),
+    # four characters
+    ("高龄津贴", ["mzj/fdzdgknr/msbz/2025ndgljtffgzdtz/"], []),
+    (
+        "临时救助",
+        [
+            "mzj/fdzdgknr/xzgfxwj/lsjzssxz/",
+            "mzj/fdzdgknr/zcjd/lsjzssxzjd/",
+            "sqz/fdzdgknr/shjz/2025ndsjdlsjzspqkgs/",
+        ],
+        ["*"],
+    ),
+    (
+        "招生入学",
+        [
+            "jyj/fdzdgknr/xzgfxwj/ywjyjdxxzsrxglbf/",
+            "jyj/fdzdgknr/xzgfxwj/2024nywjyjdxxzsrxgzssbf/",
+            "jyj/fdzdgknr/zcjd/ywjyjdxxzsrxglbfjd/",
+        ],
+        ["*"],
+    ),
+    ("校外培训", ["jyj/fdzdgknr/xzgfxwj/xwpxjgglbf/"], []),
+    ("学生资助", ["jyj/fdzdgknr/msbz/2025nxszzzc/"], []),
+    (
+        "部门预算",
+        [
+            "slxrmzf/fdzdgknr/czyjs/xrmzfbgs2025nbmys/",
+            "jyj/fdzdgknr/czyjs/2025nbmys/",
+            "scjgj/fdzdgknr/czyjs/2026nbmys/",
+            "qxz/fdzdgknr/czyjs/qxz2025nbmys/",
+        ],
+        ["*"],
+    ),
+    (
+        "政府采购",
+        ["slxrmzf/fdzdgknr/zfcg/2025nzfjzcgmljxebz/", "czj/fdzdgknr/zfcg/2025ndejdzfcgyxgk/"],
+        ["*"],
+    ),
+    ("统计公报", ["slxrmzf/fdzdgknr/tjxx/2024ngmjjhshfztjgb/"], []),
+    ("征收土地", ["slxrmzf/fdzdgknr/tdzs/2025nd3pczstdygg/"], []),
+    ("一网通办", ["slxrmzf/fdzdgknr/ggfw/zwfwywtbsxqddz/"], []),
+    (
+        "食品安全",
+        [
+            "scjgj/fdzdgknr/jdjc/2025nd2qspaqjdcjxxgg/",
+            "scjgj/fdzdgknr/yjgl/spaqsgyjczya/",
+            "jyj/fdzdgknr/jdjc/2024nqjxqxyspaqzxjcqktb/",
+        ],
+        ["*"],
+    ),
+    ("耕地地力", ["qxz/fdzdgknr/nynczc/2025ngddlbhbtffqkgs/"], []),
+    (
+        "一事一议",
+        ["qxz/fdzdgknr/czcl/2025nflcysyyczclfags/", "sqz/fdzdgknr/czcl/2024ndysyyczjbxmssqkgg/"],
+        ["*"],
+    ),
+    ("代理记账", ["czj/fdzdgknr/xzxk/2025n1z9ydljzxkbljg/"], []),
+    (
+        "专项资金",
+        [
+            "czj/fdzdgknr/xzgfxwj/xjczzxzjglbf/",
+            "czj/fdzdgknr/zcjd/xjczzxzjglbfjd/",
+            "czj/fdzdgknr/xzgfxwj/2023nwjyzxzjsyglssxz/",
+        ],
+        ["*"],
+    ),
+    (
+        "应急预案",
+        [
+            "slxrmzf/fdzdgknr/yjgl/tfsjztyjya/",
+            "jyj/fdzdgknr/yjgl/xyaqtfsjyjya/",
+            "mzj/fdzdgknr/yjgl/mzfwjgtfsjyjya/",
+            "qxz/fdzdgknr/yjgl/qxz2025nfxyjya/",
+            "sqz/fdzdgknr/yjgl/sqzslfmhyjya/",
+        ],
+        ["*"],
+    ),
+    # names of organs
+    ("示例县教育局", ["jyj/zfxxgkzn/"], ["jyj/"]),
+    ("青溪镇人民政府", ["qxz/zfxxgkzn/"], ["qxz/"]),
+    ("残疾人联合会", ["mzj/fdzdgknr/xzgfxwj/kncjrlxbtssxz/"], []),
+    ("人力资源和社会保障局", ["czj/fdzdgknr/xzgfxwj/2023nwjyzxzjsyglssxz/"], []),
+    # 发文字号, spelt as readers type them
+    ("示政规〔2023〕2号", ["slxrmzf/fdzdgknr/xzgfxwj/2023ncxjmzdshbzssbf/"], []),
+    ("示政办发[2025]27号", ["slxrmzf/fdzdgknr/ggfw/zwfwywtbsxqddz/"], []),
+    ("示市监处罚（2025）41号", ["scjgj/fdzdgknr/xzcf/xscgbzqspaxzcfjdxx/"], []),
+    ("石政〔2024〕8 号", ["sqz/fdzdgknr/nynczc/gfnctdjyqlzdssyj/"], []),
+    ("示民【2025】5号", ["mzj/fdzdgknr/xzgfxwj/lsjzssxz/"], []),
+    ("示教 (2023) 9号", ["jyj/zfxxgkzd/bmsczd/"], []),
+    # 索引号
+    ("11999900MB0000005Q/2025-00009", ["scjgj/fdzdgknr/xzxk/2025ndsjdspjyxkbljg/"], []),
+    ("11999900mb0000006w/2025-00006", ["qxz/fdzdgknr/nynczc/2025ngddlbhbtffqkgs/"], []),
+    (
+        "１１９９９９００ＭＢ００００００７３／２０２５－００００５",
+        ["sqz/fdzdgknr/shjz/2025ndsjdlsjzspqkgs/"],
+        [],
+    ),
+]
+NUMBER_QUERIES = 9  # the last ones: every 发文字号 and 索引号 must come first
+
+
+def test_normalise_number_folds_brackets_width_spaces():
+    same = {
+        normalise_number(v)
+        for v in (
+            "示政发〔2025〕17号",
+            "示政发[2025]17号",
+            "示政发（2025）17号",
+            "示政发 ［2025］ 17",
+            "示政发【2025】17号",
+        )
+    }
+    assert same == {"示政发[2025]17"}
+    assert normalise_number("１１９９ｍｂ／２０２５－０１") == "1199MB/2025-01"
+
+
+def test_build_writes_index_exact_map_and_marks_content_pages_only(small_site):
+    build(small_site.root)
+    out = small_site.root / "output"
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert not (out / "pagefind" / "pagefind-ui.js").exists()  # we ship our own UI
+    exact = json.loads((out / "search/exact.json").read_text(encoding="utf-8"))
+    hit = exact["pages"][exact["keys"][normalise_number("测政办〔2024〕1号")][0]]
+    assert hit["url"] == "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/jbf/index.html"
+    document = (out / "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/cgtz/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in document
+    assert 'data-pagefind-filter="有效性">有效<' in document
+    listing = (out / "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in listing
+    assert 'action="../../../../search/index.html"' in listing  # a plain GET form, relative
+    search = (out / "search/index.html").read_text(encoding="utf-8")
+    assert '<script type="module" src="../assets/search.js"></script>' in search
+
+
+def test_no_search_skips_the_index(small_site):
+    build(small_site.root, search=False)
+    assert not (small_site.root / "output/pagefind").exists()
+    assert (small_site.root / "output/search/index.html").is_file()
+
+
+# -- in Chromium, over HTTP ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    build(root)
+    handler = functools.partial(_QuietHandler, directory=str(root / "output"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if CHROMIUM is None:
+        if os.environ.get("ZFXXGK_REQUIRE_BROWSER"):
+            pytest.fail("chromium is not installed")
+        pytest.skip("chromium is not installed")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        yield instance
+        instance.close()
+
+
+def _results(page) -> list[str]:
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.search-status').textContent;"
+        " return s && !s.startsWith('正在'); }"
+    )
+    hrefs = page.eval_on_selector_all(".search-result h2 a", "links => links.map(a => a.href)")
+    return hrefs
+
+
+def _search(page, base: str, query: str) -> list[str]:
+    page.goto(base + "search/index.html?q=" + quote(query))
+    page.wait_for_selector(".search-form[data-ready]")
+    return _results(page)
+
+
+@pytest.mark.browser
+def test_search_box_on_a_page_leads_to_the_document(example_site, chromium):
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and "favicon" not in (m.location or {}).get("url", "")
+            and errors.append(m.text)
+        ),
+    )
+    page.goto(example_site + "zfxxgk/mzj/index.html")
+    page.fill("#site-search-q", "高龄津贴")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_selector(".search-form[data-ready]")
+    hrefs = _results(page)
+    assert hrefs[0] == example_site + U + "mzj/fdzdgknr/msbz/2025ndgljtffgzdtz/index.html"
+    item = page.locator(".search-result").first
+    assert "发布日期：2025-" in item.inner_text()
+    assert page.locator(".search-result mark").count() >= 1  # highlighted excerpt
+    # Filters narrow the results; the choice is kept in the address.
+    page.fill("#search-q", "预案")
+    page.press("#search-q", "Enter")
+    _results(page)
+    page.select_option("select[data-filter='机关']", "示例县教育局")
+    page.wait_for_function("location.search.includes('%E6%9C%BA%E5%85%B3')")
+    hrefs = _results(page)
+    assert hrefs and all("/zfxxgk/jyj/" in h for h in hrefs)
+    # An exact 发文字号 typed in another spelling goes straight to its document.
+    page.fill("#search-q", "示政规（2023）2号")
+    page.press("#search-q", "Enter")
+    hrefs = _results(page)
+    assert hrefs[0].endswith("xzgfxwj/2023ncxjmzdshbzssbf/index.html")
+    page.click(".search-result h2 a >> nth=0")
+    page.wait_for_load_state()
+    assert "示例县城乡居民最低生活保障实施办法" in page.title()
+    assert not errors, errors
+
+
+@pytest.mark.browser
+def test_recall_of_government_queries(example_site, chromium):
+    """Issue #7's target: every expected page found, right page first for ≥ 90% of
+    queries, every 发文字号 and 索引号 first. The figures are printed for the note."""
+    page = chromium.new_page()
+    found = first = 0
+    missing: list[str] = []
+    wrong_first: list[str] = []
+    expected_total = 0
+    for number, (query, expected, firsts) in enumerate(QUERIES):
+        hrefs = [
+            h.removeprefix(example_site + U).removesuffix("index.html")
+            for h in _search(page, example_site, query)
+        ]
+        expected_total += len(expected)
+        lost = [e for e in expected if e not in hrefs]
+        found += len(expected) - len(lost)
+        missing += [f"{query} → {e}" for e in lost]
+        top = hrefs[0] if hrefs else ""
+        if firsts == ["*"]:
+            ok = top in expected
+        elif firsts:
+            ok = any(top.startswith(f) for f in firsts)
+        else:
+            ok = top == expected[0]
+        first += ok
+        if not ok:
+            wrong_first.append(f"{query} → {top or '（无结果）'}")
+        if number >= len(QUERIES) - NUMBER_QUERIES:
+            assert ok, f"发文字号/索引号 {query} 不是第一条：{top}"
+    share = first / len(QUERIES)
+    print(
+        f"\nrecall: {len(QUERIES)} queries, expected pages found {found}/{expected_total}, "
+        f"right page first {first}/{len(QUERIES)} ({share:.0%})"
+    )
+    for line in missing:
+        print("  missing:", line)
+    for line in wrong_first:
+        print("  first:", line)
+    assert len(QUERIES) >= 30
+    assert not missing
+    assert share >= 0.9
+
+
+@pytest.mark.server
+def test_serve_reindexes_after_an_edit_when_search_is_used(small_site):
+    import urllib.request
+
+    from generator.serve import DevServer
+
+    dev = DevServer(small_site.root, port=0, log=lambda line: None)
+    try:
+        assert dev.start().ok
+        bundle = dev.folder / "pagefind"
+        assert not bundle.exists()  # editing never waits for the index
+        urllib.request.urlopen(dev.url + "pagefind/pagefind-entry.json", timeout=60).read()
+        first = dev.search.seconds
+        doc = small_site.root / "content/测试县人民政府/法定主动公开内容/行政规范性文件/春耕通知.md"
+        doc.write_text(
+            doc.read_text(encoding="utf-8").replace("现将有关事项", "现将油菜籽收购有关事项"),
+            encoding="utf-8",
+        )
+        _wait(
+            lambda: (
+                "油菜籽"
+                in _page_text(dev.folder / "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/cgtz/index.html")
+            )
+        )
+        assert not _indexed(bundle, "油菜籽")
+        urllib.request.urlopen(dev.url + "pagefind/pagefind-entry.json", timeout=60).read()
+        assert _indexed(bundle, "油菜籽")
+        print(f"\nserve re-index, small site: {dev.search.seconds:.2f} s (first {first:.2f} s)")
+    finally:
+        dev.stop()
+
+
+def _page_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _indexed(bundle: Path, word: str) -> bool:
+    import gzip
+
+    for fragment in bundle.glob("fragment/*"):
+        try:
+            text = gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace")
+            if word in text.replace("\u200b", ""):  # Pagefind marks word breaks so
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _wait(condition, timeout: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
