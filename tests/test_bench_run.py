@@ -60,6 +60,13 @@ def test_every_document_is_read_with_its_metadata_and_body(site, read):
     assert any(doc.doc_no for doc in documents)
 
 
+def test_quoted_front_matter_values_are_read_as_yaml_would():
+    plain = export._fields("标题: 关于a的通知\n发布日期: 2025-01-02\n关键词: [x, y]")
+    assert plain == {"标题": "关于a的通知", "发布日期": "2025-01-02"}
+    quoted = export._fields('标题: "关于“a: b”的通知"\n发布日期: 2025-01-02')
+    assert quoted == {"标题": "关于“a: b”的通知", "发布日期": "2025-01-02"}
+
+
 def test_pelican_project_has_title_date_category_and_our_body(read, tmp_path):
     units, documents = read
     project = export.export_pelican(units, documents, tmp_path / "pelican")
