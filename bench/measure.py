@@ -48,6 +48,7 @@ class Measure:
     files: int = 0
     bytes: int = 0
     log: str = ""  # the end of what the command printed, shown when it failed
+    change_seen: bool | None = None  # one-document rebuild: is the change in the output?
 
 
 def _tree_rss(wrapper: psutil.Process) -> int:

@@ -216,10 +216,25 @@ def clean(root: Path, paths: tuple[str, ...]) -> None:
             path.unlink()
 
 
+def change_marker(number: int) -> str:
+    return f"本文件在性能测试中第{number}次修改"
+
+
 def append_sentence(path: Path, number: int) -> None:
     """The one-document change: a sentence appended to the body (at the end of every format)."""
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write(f"\n\n本文件在性能测试中第{number}次修改，特此说明。\n")
+        handle.write(f"\n\n{change_marker(number)}，特此说明。\n")
+
+
+def output_contains(folder: Path, text: str) -> bool:
+    """Whether any HTML page under ``folder`` contains ``text``: did the rebuild pick up
+    the change? A rebuild that skips it would be fast for the wrong reason."""
+    needle = text.encode("utf-8")
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            if name.endswith(".html") and needle in Path(dirpath, name).read_bytes():
+                return True
+    return False
 
 
 def measure_tool(
@@ -251,13 +266,15 @@ def measure_tool(
         append_sentence(changed, index + 1)
         if not once(onechange, index):
             return rows
+        seen = output_contains(root / tool.output, change_marker(index + 1))
+        onechange.runs[-1].change_seen = seen
     return rows
 
 
 def _progress(tool: Tool, row: Scenario, index: int, run: Measure) -> None:
     state = "" if run.exit_code == 0 else f"  失败/failed (exit {run.exit_code})"
     print(
-        f"  {tool.label:<10} {row.scenario:<9} #{index + 1}: {run.seconds:7.2f} s, "
+        f"  {tool.name:<14} {row.scenario:<9} #{index + 1}: {run.seconds:7.2f} s, "
         f"{run.max_rss / 1e6:6.0f} MB{state}",
         file=sys.stderr,
         flush=True,
@@ -289,7 +306,7 @@ def run_size(
         command = tool.locate()
         if command is None:
             rows += [Scenario(tool.name, s, status="not installed") for s in _SCENARIOS]
-            print(f"  {tool.label:<10} {NOT_INSTALLED}", file=sys.stderr, flush=True)
+            print(f"  {tool.name:<14} {NOT_INSTALLED}", file=sys.stderr, flush=True)
             continue
         if tool.project == "site":
             root, target = site, changed.source if changed else None

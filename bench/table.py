@@ -14,6 +14,7 @@ from bench.measure import Measure
 BASE = "zfxxgk"
 NOT_INSTALLED = "未安装/not installed"
 FAILED = "失败/failed"
+STALE = "（输出未更新 / change missing from output）"
 SCENARIOS = {
     "cold": "冷构建 cold build",
     "nochange": "无改动重建 no-change rebuild",
@@ -76,8 +77,9 @@ def row_cells(row: Scenario) -> list[str]:
         return ["—", "", "", "", "", ""]
     last = row.runs[-1]
     trees = [run.tree_rss for run in row.runs if run.tree_rss is not None]
+    stale = STALE if any(run.change_seen is False for run in row.runs) else ""
     return [
-        f"{row.median:.2f}",
+        f"{row.median:.2f}{stale}",
         f"{row.fastest:.2f}",
         _mb(max(trees) if trees else None),
         _mb(max(run.max_rss for run in row.runs)),
@@ -91,8 +93,9 @@ def ratio(result: SizeResult, tool: str, scenario: str, base: str = BASE) -> flo
     other, ours = result.get(tool, scenario), result.get(base, scenario)
     if other is None or ours is None or not other.ok or not ours.ok:
         return None
-    if any(run.exit_code for run in other.runs + ours.runs) or ours.median <= 0:
-        return None
+    runs = other.runs + ours.runs
+    if any(run.exit_code or run.change_seen is False for run in runs) or ours.median <= 0:
+        return None  # a failed build, or one that missed the change, has no meaningful time
     return other.median / ours.median
 
 

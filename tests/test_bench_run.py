@@ -21,6 +21,7 @@ from bench.measure import Measure, run_build  # noqa: E402
 from bench.table import (  # noqa: E402
     FAILED,
     NOT_INSTALLED,
+    STALE,
     Scenario,
     SizeResult,
     format_report,
@@ -167,6 +168,18 @@ def test_failed_build_is_shown_with_its_exit_code_and_gives_no_ratio():
     assert "| Pelican / zfxxgk | — | — | — |" in text
 
 
+def test_rebuild_that_missed_the_change_is_flagged_and_gives_no_ratio():
+    rows = [
+        _scenario("zfxxgk", "onechange", [1.0]),
+        _scenario("pelican", "onechange", [0.1, 0.1]),
+    ]
+    rows[0].runs[0].change_seen = True
+    rows[1].runs[1].change_seen = False
+    result = _result(rows, ["zfxxgk", "pelican"])
+    assert ratio(result, "pelican", "onechange") is None
+    assert f"| Pelican | 改一篇后重建 one-document rebuild | 0.10{STALE} |" in format_size(result)
+
+
 def _missing_tool() -> run.Tool:
     return run.Tool(
         "pelican",
@@ -212,6 +225,7 @@ def test_runner_measures_the_real_zfxxgk_build(tmp_path):
         (measure,) = row.runs
         assert measure.exit_code == 0 and measure.seconds > 0 and measure.max_rss > 0
         assert measure.files > DOCUMENTS and measure.bytes > 0
+        assert measure.change_seen is (True if row.scenario == "onechange" else None)
     site = tmp_path / f"size-{DOCUMENTS}" / "site"
     assert "性能测试中第1次修改" in "".join(
         p.read_text(encoding="utf-8") for p in site.glob("content/*/法定主动公开内容/*/*.md")
