@@ -226,15 +226,20 @@ def append_sentence(path: Path, number: int) -> None:
         handle.write(f"\n\n{change_marker(number)}，特此说明。\n")
 
 
-def output_contains(folder: Path, text: str) -> bool:
+def output_contains(folder: Path, text: str, hint: str = "") -> bool:
     """Whether any HTML page under ``folder`` contains ``text``: did the rebuild pick up
-    the change? A rebuild that skips it would be fast for the wrong reason."""
-    needle = text.encode("utf-8")
+    the change? A rebuild that skips it would be fast for the wrong reason.
+
+    Pages whose name contains ``hint`` come first, then the most recently written, so that
+    at 100,000 pages the search usually stops at the first file it reads."""
+    pages = []
     for dirpath, _, names in os.walk(folder):
         for name in names:
-            if name.endswith(".html") and needle in Path(dirpath, name).read_bytes():
-                return True
-    return False
+            if name.endswith(".html"):
+                path = os.path.join(dirpath, name)
+                pages.append((hint not in name if hint else True, -os.stat(path).st_mtime_ns, path))
+    needle = text.encode("utf-8")
+    return any(needle in Path(path).read_bytes() for *_, path in sorted(pages))
 
 
 def measure_tool(
@@ -266,7 +271,8 @@ def measure_tool(
         append_sentence(changed, index + 1)
         if not once(onechange, index):
             return rows
-        seen = output_contains(root / tool.output, change_marker(index + 1))
+        hint = changed.stem if tool.project != "site" else ""
+        seen = output_contains(root / tool.output, change_marker(index + 1), hint)
         onechange.runs[-1].change_seen = seen
     return rows
 
