@@ -38,6 +38,7 @@ from bench.table import NOT_INSTALLED, Scenario, SizeResult, format_report
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_TOOLS = ("zfxxgk", "pelican", "mkdocs", "hugo")
 SEED = 1
+_SCENARIOS = ("cold", "nochange", "onechange")
 
 
 @dataclass
@@ -247,7 +248,7 @@ def measure_tool(
 ) -> list[Scenario]:
     """Cold builds, then no-change rebuilds, then one-document rebuilds; stops at a failure."""
     env = _zfxxgk_env() if tool.name == "zfxxgk" else None
-    rows = [Scenario(tool.name, s) for s in ("cold", "nochange", "onechange")]
+    rows = [Scenario(tool.name, s) for s in _SCENARIOS]
     cold, nochange, onechange = rows
 
     def once(row: Scenario, index: int) -> bool:
@@ -290,11 +291,37 @@ def _progress(tool: Tool, row: Scenario, index: int, run: Measure) -> None:
 def run_size(
     documents: int, tools: list[Tool], repeat: int, work: Path, jobs: int | None = None
 ) -> SizeResult:
-    """Make one site of ``documents`` documents, export it and measure every tool on it."""
+    """Make one site of ``documents`` (at least 1) documents, export it, measure every tool."""
     folder = work / f"size-{documents}"
     if folder.exists():
         shutil.rmtree(folder)
     site = folder / "site"
+    units, docs = _make(site, documents, jobs)
+    changed = docs[len(docs) // 2]  # the document every tool's one-document rebuild edits
+    projects: dict[str, export.Project] = {}
+    rows: list[Scenario] = []
+    for tool in tools:
+        command = tool.locate()
+        if command is None:
+            rows += [Scenario(tool.name, s, status="not installed") for s in _SCENARIOS]
+            print(f"  {tool.name:<14} {NOT_INSTALLED}", file=sys.stderr, flush=True)
+            continue
+        if tool.project == "site":
+            root, target = site, changed.source
+        else:
+            if tool.project not in projects:
+                exporter = export.EXPORTERS[tool.project]
+                projects[tool.project] = exporter(units, docs, folder / tool.project)
+            project = projects[tool.project]
+            root, target = project.root, project.files[changed.source]
+        rows += measure_tool(tool, command, root, target, repeat, folder / "logs")
+    note = f"python -m bench.make_site --documents {documents} --seed {SEED}"
+    labels = {t.name: t.label for t in tools}
+    return SizeResult(documents, len(units), note, [t.name for t in tools], labels, rows)
+
+
+def _make(site: Path, documents: int, jobs: int | None) -> tuple[list, list]:
+    """Write the synthetic site and read back its units and documents."""
     started = time.perf_counter()
     maker = make_site(site, documents, seed=SEED, jobs=jobs or os.cpu_count() or 1)
     made = time.perf_counter() - started
@@ -305,39 +332,7 @@ def run_size(
         file=sys.stderr,
         flush=True,
     )
-    changed = docs[len(docs) // 2] if docs else None
-    projects: dict[str, export.Project] = {}
-    rows: list[Scenario] = []
-    for tool in tools:
-        command = tool.locate()
-        if command is None:
-            rows += [Scenario(tool.name, s, status="not installed") for s in _SCENARIOS]
-            print(f"  {tool.name:<14} {NOT_INSTALLED}", file=sys.stderr, flush=True)
-            continue
-        if tool.project == "site":
-            root, target = site, changed.source if changed else None
-        else:
-            if tool.project not in projects:
-                projects[tool.project] = export.EXPORTERS[tool.project](
-                    units, docs, folder / tool.project
-                )
-            project = projects[tool.project]
-            root, target = project.root, project.files[changed.source] if changed else None
-        if target is None:
-            raise SystemExit("站点中没有文档，无法测试 / the site has no documents")
-        rows += measure_tool(tool, command, root, target, repeat, folder / "logs")
-    note = f"python -m bench.make_site --documents {documents} --seed {SEED}"
-    return SizeResult(
-        documents,
-        len(units),
-        note,
-        [t.name for t in tools],
-        {t.name: t.label for t in tools},
-        rows,
-    )
-
-
-_SCENARIOS = ("cold", "nochange", "onechange")
+    return units, docs
 
 
 # -- machine ------------------------------------------------------------------------------
