@@ -163,6 +163,7 @@ def restore(
     engine.stripped = set(data["loads"])
     engine.findings = data["findings"]
     engine.render_state.pages = data["pages"]
+    engine.render_state.data = data["data"]
     engine.sync_state.paths = data["paths"]
     engine.sync_state.copied = data["copied"]
     engine.links = data["links"]
@@ -205,6 +206,7 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
             },
             "findings": engine.findings,
             "pages": engine.render_state.pages,
+            "data": engine.render_state.data,
             "paths": engine.sync_state.paths,
             "copied": engine.sync_state.copied,
             "links": engine.links,

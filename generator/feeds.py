@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from generator.config import SiteConfig
-from generator.model import Document, Site
+from generator.model import Document, Site, Unit
 from generator.render import OutputFile
 from generator.urls import absolute
 
@@ -32,10 +32,10 @@ def feed_url(url: str) -> str:
     return url + FEED_FILE
 
 
-def feed_files(site: Site, config: SiteConfig) -> Iterator[OutputFile]:
-    """The site-wide feed and one feed per unit."""
+def site_feed_file(site: Site, config: SiteConfig) -> OutputFile:
+    """The site-wide feed."""
     units = {unit.key: unit.name for unit in site.units}
-    yield _feed_file(
+    return _feed_file(
         config,
         site.home_url,
         f"{config.site_name}政府信息公开",
@@ -43,10 +43,18 @@ def feed_files(site: Site, config: SiteConfig) -> Iterator[OutputFile]:
         site.documents,
         units,
     )
-    for unit in site.units:
-        yield _feed_file(
-            config, unit.url, f"{unit.name}政府信息公开", unit.name, unit.documents, units
-        )
+
+
+def unit_feed_file(unit: Unit, config: SiteConfig) -> OutputFile:
+    """One unit's feed (written with the unit's pages, so only when the unit changed)."""
+    return _feed_file(
+        config,
+        unit.url,
+        f"{unit.name}政府信息公开",
+        unit.name,
+        unit.documents,
+        {unit.key: unit.name},
+    )
 
 
 def newest(documents: Sequence[Document], count: int = FEED_SIZE) -> list[Document]:

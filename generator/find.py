@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
 from generator.config import SiteConfig
-from generator.feeds import feed_files
+from generator.feeds import site_feed_file, unit_feed_file
 from generator.model import Site, Unit
 from generator.opendata import catalogue_files
 from generator.render import OutputFile, SiteRenderer
-from generator.search import search_files
+from generator.search import exact_file, search_files
 from generator.sitemap import PageDate, site_pages, sitemap_files
 from generator.traditional import PREFIX, TraditionalCopy, protected_strings, with_traditional
 
@@ -33,7 +33,10 @@ def streams(
         TraditionalCopy(config, protected_strings(site, config)) if config.traditional else None
     )
     site_wide = functools.partial(_site_wide, renderer, site, config, copier)
-    return [site_wide, *(functools.partial(_unit, renderer, unit, copier) for unit in units)]
+    return [
+        site_wide,
+        *(functools.partial(_unit, renderer, config, unit, copier) for unit in units),
+    ]
 
 
 def _site_wide(
@@ -41,22 +44,48 @@ def _site_wide(
 ) -> Iterator[OutputFile]:
     files: Iterable[OutputFile] = chain(
         renderer.site_files(),
-        search_files(renderer, site, config),
-        feed_files(site, config),
-        catalogue_files(renderer, site, config),
+        search_files(renderer),
+        _memoised(renderer, "lists", lambda: _lists(renderer, site, config)),
     )
-    pages = site_pages(site, config)
     if copier is not None:
         files = with_traditional(files, copier)
-        pages += [PageDate(PREFIX + p.url, p.lastmod) for p in pages]
     yield from files
-    yield from sitemap_files(pages, config)
+    yield from _memoised(renderer, "sitemap", lambda: _sitemap(site, config))
+
+
+def _lists(renderer: SiteRenderer, site: Site, config: SiteConfig) -> Iterator[OutputFile]:
+    """The site-wide files that list every document."""
+    yield exact_file(site, config)
+    yield site_feed_file(site, config)
+    yield from catalogue_files(renderer, site, config)
+
+
+def _sitemap(site: Site, config: SiteConfig) -> Iterator[OutputFile]:
+    pages = site_pages(site, config)
+    if config.traditional:
+        pages += [PageDate(PREFIX + p.url, p.lastmod) for p in pages]
+    return sitemap_files(pages, config)
+
+
+def _memoised(
+    renderer: SiteRenderer, group: str, make: Callable[[], Iterable[OutputFile]]
+) -> Iterator[OutputFile]:
+    """A group of site-wide data files, made again only when what they list changed."""
+    unchanged = renderer.unchanged_data(group)
+    if unchanged is not None:
+        yield from unchanged
+        return
+    paths = []
+    for file in make():
+        paths.append(file.path)
+        yield file
+    renderer.state.data[group] = (renderer.data_key(), tuple(paths))
 
 
 def _unit(
-    renderer: SiteRenderer, unit: Unit, copier: TraditionalCopy | None
+    renderer: SiteRenderer, config: SiteConfig, unit: Unit, copier: TraditionalCopy | None
 ) -> Iterable[OutputFile]:
-    files = renderer.unit_files(unit)
+    files = chain(renderer.unit_files(unit), [unit_feed_file(unit, config)])
     return files if copier is None else with_traditional(files, copier)
 
 

@@ -228,6 +228,7 @@ class IncrementalBuild:
         except ThemeError as exc:
             outcome.problems.items.append(exc.problem)
             self.render_state.pages.clear()  # pages after the failing one were not written
+            self.render_state.data.clear()
             self.unrendered = None  # render every unit next time
             return
         except SearchError as exc:
@@ -241,7 +242,9 @@ class IncrementalBuild:
 
     def _write_afresh(self, site, renderer: SiteRenderer, outcome: Outcome, progress) -> None:
         """Write every page into a new folder swapped in at the end, in parallel."""
-        self.render_state.pages.clear()  # every page is written, none skipped as unchanged
+        # Every file is written, none skipped as unchanged.
+        self.render_state.pages.clear()
+        self.render_state.data.clear()
         stats = write_site(
             render_streams(renderer, site),
             self.folder,
@@ -250,9 +253,11 @@ class IncrementalBuild:
             progress=progress,
             finish=index_folder if self.search else None,
         )
-        for broken, pages, bodies in stats.collected:
+        self.render_state.data.clear()
+        for broken, pages, data, bodies in stats.collected:
             renderer.broken_links.extend(broken)
             self.render_state.pages.update(pages)
+            self.render_state.data.update(data)
             if bodies:
                 self.render_state.markup.update(bodies)
         self.sync_state = SyncState(paths=set(stats.paths))
@@ -290,17 +295,20 @@ def render_streams(renderer: SiteRenderer, site: Site) -> list[Stream]:
     return find.streams(renderer, site, renderer.config, units)
 
 
-def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str], dict]:
-    """What a worker noted while writing one stream: broken links, page fingerprints and
-    (when the memo lives in memory, as in ``serve``) the Markdown bodies it rendered.
+def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str], dict, dict]:
+    """What a worker noted while writing one stream: broken links, page and data-file
+    fingerprints and (when the memo lives in memory, as in ``serve``) the Markdown bodies
+    it rendered.
 
     Runs in the worker that wrote the stream; taken pieces are cleared so that the next
     stream of the same worker reports only its own.
     """
     pages = renderer.state.pages
     renderer.state.pages = {}
+    data = renderer.state.data
+    renderer.state.data = {}
     bodies: dict = {}
     if isinstance(renderer.state.markup, dict):
         bodies = dict(renderer.state.markup)
         renderer.state.markup.clear()
-    return renderer.take_broken_links(), pages, bodies
+    return renderer.take_broken_links(), pages, data, bodies

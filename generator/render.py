@@ -30,7 +30,7 @@ from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
 from generator.urls import absolute, relative
-from generator.views import CategoryView, fingerprint, unit_view
+from generator.views import CategoryView, catalogue_key, fingerprint, unit_view
 
 ASSETS = "assets/"
 CATALOGUE_FIELDS = (
@@ -71,6 +71,11 @@ class RenderState:
     theme: tuple[Path, ...] = ()
     template_cache: Path | None = None  # compiled templates kept on disk between processes
     markup_renderer: tuple[tuple, MarkupRenderer] | None = None  # (settings, renderer)
+    # Site-wide data files by group: (digest of their inputs, the paths written).
+    data: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # Each unit's catalogue_key, with the unit it was computed for (reused while the
+    # same unit object is, as serve reuses unchanged units).
+    unit_keys: dict[str, tuple[Unit, str]] = field(default_factory=dict)
 
 
 def theme_digest(config: SiteConfig) -> str:
@@ -197,6 +202,7 @@ class SiteRenderer:
         self.env = self._environment(config)
         self.markup = self._markup_renderer(site, config)
         self.broken_links: list[tuple[Path, str]] = []
+        self._data_key: str | None = None
         self.views = {unit.key: unit_view(unit) for unit in site.units}
         self.memo: dict[int, Any] = {}
         self._unit_of = {
@@ -204,6 +210,27 @@ class SiteRenderer:
         }  # fingerprint work shared by the pages of this build
         # Everything a page depends on besides its own context: the theme and the settings.
         self.base_key = fingerprint((theme_digest(config), config))
+
+    def data_key(self) -> str:
+        """A digest of everything the site-wide data files are made from."""
+        if self._data_key is not None:
+            return self._data_key
+        keys = []
+        for unit in self.site.units:
+            kept = self.state.unit_keys.get(unit.key)
+            if kept is None or kept[0] is not unit:
+                kept = (unit, catalogue_key(unit, self.views[unit.key]))
+                self.state.unit_keys[unit.key] = kept
+            keys.append(kept[1])
+        self._data_key = fingerprint((self.config, self.site.home_url, keys))
+        return self._data_key
+
+    def unchanged_data(self, group: str) -> list[OutputFile] | None:
+        """The files of a data group as unchanged, if their inputs are as last written."""
+        known = self.state.data.get(group)
+        if known is None or known[0] != self.data_key():
+            return None
+        return [OutputFile(path, unchanged=True) for path in known[1]]
 
     def take_broken_links(self) -> list[tuple[Path, str]]:
         """Body links that led nowhere since the last call."""

@@ -26,7 +26,7 @@ import threading
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -251,23 +251,14 @@ class PreviewIndex:
                 self.log(f"已更新站内搜索索引，用时 {self.seconds:.1f} 秒")
 
 
-def with_search_index(files: Iterable[OutputFile]) -> Iterator[OutputFile]:
-    """Pass ``files`` through, indexing the content pages, then yield the bundle."""
-    indexer = SearchIndexer()
-    try:
-        for file in files:
-            if is_indexed_page(file):
-                indexer.add(file.path, file.data or b"")
-            yield file
-        yield from indexer.bundle()
-    finally:
-        indexer.close()
-
-
-def search_files(renderer: Any, site: Site, config: SiteConfig) -> Iterator[OutputFile]:
-    """The search page and the exact-match map (written with or without the index)."""
+def search_files(renderer: Any) -> Iterator[OutputFile]:
+    """The search page (written with or without the index)."""
     yield renderer.page("search.html", SEARCH_URL, "站内搜索", [], "站内搜索")
-    yield OutputFile(EXACT_MAP, data=exact_map(site, traditional_keys(site, config)))
+
+
+def exact_file(site: Site, config: SiteConfig) -> OutputFile:
+    """The exact-match map: 发文字号 and 索引号 typed in the search box go straight to their page."""
+    return OutputFile(EXACT_MAP, data=exact_map(site, traditional_keys(site, config)))
 
 
 def traditional_keys(site: Site, config: SiteConfig) -> dict[str, str]:

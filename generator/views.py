@@ -120,6 +120,21 @@ _SKIPPED = {
 }
 
 
+def catalogue_key(unit: Unit, view: UnitView) -> str:
+    """A digest of what a unit gives the site-wide data files (feed, open-data catalogue,
+    exact-match map, sitemap): its view and every document's catalogue data, bodies left
+    out, so that editing a body does not remake files listing 10,000 documents."""
+    documents = [
+        (
+            d.url, d.title, d.index_no, d.doc_no, d.written_date, d.publish_date, d.validity,
+            d.repeal_date, d.repealed_by, d.summary, d.subject, d.publisher, d.category,
+            d.genre, tuple(d.keywords),
+        )
+        for d in unit.documents
+    ]  # fmt: skip
+    return hashlib.blake2b(repr((view, documents)).encode("utf-8"), digest_size=16).hexdigest()
+
+
 def fingerprint(value: Any, memo: dict[int, Any] | None = None) -> str:
     """A digest of everything a page is given; equal digests render equal pages.
 
