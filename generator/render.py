@@ -30,7 +30,7 @@ from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
 from generator.urls import absolute, relative
-from generator.views import CategoryView, catalogue_key, fingerprint, unit_view
+from generator.views import CategoryView, UnitView, catalogue_key, fingerprint, unit_view
 
 ASSETS = "assets/"
 CATALOGUE_FIELDS = (
@@ -76,6 +76,8 @@ class RenderState:
     # Each unit's catalogue_key, with the unit it was computed for (reused while the
     # same unit object is, as serve reuses unchanged units).
     unit_keys: dict[str, tuple[Unit, str]] = field(default_factory=dict)
+    views: dict[str, tuple[Unit, UnitView]] = field(default_factory=dict)  # by the same rule
+    view_memo: dict[int, Any] = field(default_factory=dict)  # fingerprints of kept views
 
 
 def theme_digest(config: SiteConfig) -> str:
@@ -203,13 +205,29 @@ class SiteRenderer:
         self.markup = self._markup_renderer(site, config)
         self.broken_links: list[tuple[Path, str]] = []
         self._data_key: str | None = None
-        self.views = {unit.key: unit_view(unit) for unit in site.units}
-        self.memo: dict[int, Any] = {}
+        self.views = {unit.key: self._unit_view(unit) for unit in site.units}
+        for kept in (self.state.views, self.state.unit_keys):  # forget units that are gone
+            for key in kept.keys() - self.views.keys():
+                del kept[key]
+        # Fingerprint work shared by the pages of this build; the entries for unit views
+        # still in use are kept from the last build (views are frozen, so still valid).
+        current = {id(view) for view in self.views.values()}
+        self.memo: dict[int, Any] = {
+            key: entry for key, entry in self.state.view_memo.items() if key in current
+        }
+        self.state.view_memo = self.memo
         self._unit_of = {
             c.url: u.key for u in site.units for c in u.categories
         }  # fingerprint work shared by the pages of this build
         # Everything a page depends on besides its own context: the theme and the settings.
         self.base_key = fingerprint((theme_digest(config), config))
+
+    def _unit_view(self, unit: Unit) -> UnitView:
+        """The unit's view, the same object as last build's while the unit object is."""
+        kept = self.state.views.get(unit.key)
+        if kept is None or kept[0] is not unit:
+            kept = self.state.views[unit.key] = (unit, unit_view(unit))
+        return kept[1]
 
     def data_key(self) -> str:
         """A digest of everything the site-wide data files are made from."""

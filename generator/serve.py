@@ -39,7 +39,7 @@ EVENTS_PATH = "/__zfxxgk/events"
 SCRIPT_PATH = "/__zfxxgk/live.js"
 SCRIPT_TAG = f'<script src="{SCRIPT_PATH}"></script>'.encode()
 LIVE_JS = (Path(__file__).parent / "static" / "live.js").read_bytes()
-QUIET_SECONDS = 0.05  # a burst of saves closer together than this is one rebuild
+QUIET_SECONDS = 0.03  # a burst of saves closer together than this is one rebuild
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
 
 
