@@ -119,8 +119,11 @@ def _zfxxgk_version() -> str:
     return f"{__version__} ({commit})" if commit else __version__
 
 
-def _zfxxgk_args(quiet: bool) -> Callable[[Path], list[str]]:
-    return lambda root: ["-C", str(root), "build", *(["--quiet"] if quiet else [])]
+def _zfxxgk_args(quiet: bool, search: bool) -> Callable[[Path], list[str]]:
+    """The build command; without the search index unless asked (the other tools build
+    none, so that is the like-for-like figure)."""
+    options = [*(["--quiet"] if quiet else []), *([] if search else ["--no-search"])]
+    return lambda root: ["-C", str(root), "build", *options]
 
 
 def zfxxgk_has_quiet() -> bool:
@@ -157,7 +160,17 @@ def make_tools(zfxxgk_clean: tuple[str, ...] = ("output", ".zfxxgk-cache")) -> d
             "output",
             zfxxgk_clean,
             _module("generator"),
-            _zfxxgk_args(quiet),
+            _zfxxgk_args(quiet, search=False),
+            _zfxxgk_version,
+        ),
+        "zfxxgk-search": Tool(
+            "zfxxgk-search",
+            "zfxxgk + Pagefind",
+            "site",
+            "output",
+            zfxxgk_clean,
+            _module("generator"),
+            _zfxxgk_args(quiet, search=True),
             _zfxxgk_version,
         ),
         "pelican": Tool(
