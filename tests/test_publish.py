@@ -692,6 +692,18 @@ def test_pages_satisfy_the_documented_csp_in_chromium(nginx, browser):
             assert url.startswith(nginx.url), f"{path}: external resource {url}"
             assert responses.get(url) == 200, f"{path}: {url} -> {responses.get(url)}"
         assert page.evaluate("[...document.styleSheets].every(s => s.cssRules.length > 0)")
+    # The pages' own scripts work under the policy: site search (Pagefind's WebAssembly)
+    # finds a document, and the 适老化 toolbar enlarges the text.
+    page.goto(nginx.url + "search/?q=" + quote("高龄津贴"), wait_until="load")
+    page.wait_for_selector(".search-form[data-ready]")
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.search-status').textContent;"
+        " return s && !s.startsWith('正在'); }"
+    )
+    assert page.locator(".search-result h2 a").count() >= 1
+    page.click("button[data-a11y=larger]")
+    assert "a11y-text-1" in page.evaluate("document.documentElement.className")
+    assert page.evaluate("window.__zfxxgkViolations") == []
     assert not [m for m in console if "Refused to" in m or "Content Security Policy" in m]
     assert not errors, errors
 
