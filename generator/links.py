@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import Problems
-from generator.model import Link, Site
+from generator.model import Link, Site, Unit
 
 _EXTERNAL = ("http://", "https://")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -44,12 +44,19 @@ def page_index(site: Site) -> dict[Path, str]:
     and normalised already (they are listed from the resolved site root)."""
     pages: dict[Path, str] = {}
     for unit in site.units:
-        if unit.guide:
-            pages[unit.guide.source] = unit.guide.url
-        for rule in unit.rules:
-            pages[rule.source] = rule.url
-        for document in unit.documents:
-            pages[document.source] = document.url
+        pages.update(unit_page_index(unit))
+    return pages
+
+
+def unit_page_index(unit: Unit) -> dict[Path, str]:
+    """The pages of one unit, by source (see :func:`page_index`)."""
+    pages: dict[Path, str] = {}
+    if unit.guide:
+        pages[unit.guide.source] = unit.guide.url
+    for rule in unit.rules:
+        pages[rule.source] = rule.url
+    for document in unit.documents:
+        pages[document.source] = document.url
     return pages
 
 

@@ -8,6 +8,7 @@ relative to the page that shows them, so the site works under any prefix and fro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,6 +183,7 @@ class Site:
     units: list[Unit]
     home_url: str  # the site's 政府信息公开 home
 
-    @property
+    @functools.cached_property
     def documents(self) -> list[Document]:
+        """Every document, in unit order (a site is complete when made: kept once listed)."""
         return [doc for unit in self.units for doc in unit.documents]

@@ -25,7 +25,7 @@ from generator import standard
 from generator.charts import report_charts
 from generator.config import SiteConfig
 from generator.errors import Problem
-from generator.links import page_index
+from generator.links import unit_page_index
 from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
@@ -77,6 +77,7 @@ class RenderState:
     # same unit object is, as serve reuses unchanged units).
     unit_keys: dict[str, tuple[Unit, str]] = field(default_factory=dict)
     views: dict[str, tuple[Unit, UnitView]] = field(default_factory=dict)  # by the same rule
+    unit_pages: dict[str, tuple[Unit, dict[Path, str]]] = field(default_factory=dict)  # same
     view_memo: dict[int, Any] = field(default_factory=dict)  # fingerprints of kept views
 
 
@@ -206,7 +207,7 @@ class SiteRenderer:
         self.broken_links: list[tuple[Path, str]] = []
         self._data_key: str | None = None
         self.views = {unit.key: self._unit_view(unit) for unit in site.units}
-        for kept in (self.state.views, self.state.unit_keys):  # forget units that are gone
+        for kept in (self.state.views, self.state.unit_keys, self.state.unit_pages):  # gone units
             for key in kept.keys() - self.views.keys():
                 del kept[key]
         # Fingerprint work shared by the pages of this build; the entries for unit views
@@ -266,10 +267,10 @@ class SiteRenderer:
         settings = (config.content_dir, config.pretty_urls, config.allow_raw_html)
         kept = self.state.markup_renderer
         if kept is not None and kept[0] == settings:
-            kept[1].pages = page_index(site)
+            kept[1].pages = self._page_index(site)
             return kept[1]
         renderer = MarkupRenderer(
-            page_index(site),
+            self._page_index(site),
             config.content_dir,
             pretty_urls=config.pretty_urls,
             allow_raw_html=config.allow_raw_html,
@@ -277,6 +278,16 @@ class SiteRenderer:
         )
         self.state.markup_renderer = (settings, renderer)
         return renderer
+
+    def _page_index(self, site: Site) -> dict[Path, str]:
+        """Every page by source, from each unit's part kept while the unit object is."""
+        pages: dict[Path, str] = {}
+        for unit in site.units:
+            kept = self.state.unit_pages.get(unit.key)
+            if kept is None or kept[0] is not unit:
+                kept = self.state.unit_pages[unit.key] = (unit, unit_page_index(unit))
+            pages.update(kept[1])
+        return pages
 
     def _environment(self, config: SiteConfig) -> jinja2.Environment:
         """Reuse the compiled templates of the last build while the theme chain is the same
