@@ -128,6 +128,7 @@ class Stored:
     units: int
     documents: int
     files: int
+    generation: int  # pairs this record with the engine file written by the same build
 
 
 def read_stored(root: Path, folder: Path) -> Stored | None:
@@ -148,6 +149,7 @@ def read_stored(root: Path, folder: Path) -> Stored | None:
         data["units"],
         data["documents"],
         len(data["paths"]),
+        data["generation"],
     )
 
 
@@ -157,8 +159,8 @@ def restore(
     """The engine as the last build left it, or None to build afresh."""
     directory = cache_dir(root)
     data = _load(directory / _ENGINE)
-    if not isinstance(data, dict) or data.get("key") != code_key():
-        return None
+    if not isinstance(data, dict) or data.get("generation") != stored.generation:
+        return None  # written by another build than the record (one stopped in between)
     engine = _engine(root, folder, jobs, search)
     engine.loads = data["loads"]
     engine.stripped = set(data["loads"])
@@ -197,11 +199,12 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
     directory = cache_dir(engine.root)
     directory.mkdir(exist_ok=True)
     key = code_key()
+    generation = time.time_ns()
     units = [load.unit for load in engine.loads.values()]
     _atomic_dump(
         directory / _ENGINE,
         {
-            "key": key,
+            "generation": generation,
             "loads": {
                 name: load if name in engine.stripped else _without_bodies(load)
                 for name, load in engine.loads.items()
@@ -215,12 +218,13 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
             "initials": known_initials(),
         },
     )
-    # Written last: a build that stops in between leaves a record that no longer matches
-    # the engine's key only if the code changed, and then both are ignored anyway.
+    # Written last: a build that stops in between leaves the old record, whose generation
+    # no longer matches the engine's, so the next build starts afresh.
     _atomic_dump(
         directory / _STATE,
         {
             "key": key,
+            "generation": generation,
             "folder": str(engine.folder),
             "snapshot": stamps,
             "paths": engine.sync_state.paths,
