@@ -14,6 +14,7 @@ A cache that is missing, unreadable or written by another version of zfxxgk is i
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import os
@@ -106,8 +107,12 @@ def _digest(path: str) -> bytes:
         return b""
 
 
+@functools.lru_cache(maxsize=1)
 def code_key() -> str:
-    """zfxxgk's version and its code files: a cache written by other code is not used."""
+    """zfxxgk's version and its code files: a cache written by other code is not used.
+
+    Taken once per process, when the build starts: the code that runs is the code that was
+    there then, even if the files change while a long build runs."""
     digest = hashlib.blake2b(digest_size=12)
     digest.update(f"{_FORMAT}|{__version__}|{sys.version}".encode())
     package = Path(__file__).resolve().parent
@@ -138,19 +143,22 @@ def read_stored(root: Path, folder: Path) -> Stored | None:
         return None
     if data.get("folder") != str(folder) or not folder.is_dir():
         return None
+    try:
+        stored = Stored(
+            data["snapshot"],
+            data["unrendered"],
+            data["problems"],
+            data["units"],
+            data["documents"],
+            len(data["paths"]),
+            data["generation"],
+        )
+    except (KeyError, TypeError):
+        return None  # a record of another shape: build afresh
     base = str(folder)
-    unrendered = data["unrendered"]
     if not all(os.path.exists(os.path.join(base, path)) for path in data["paths"]):
-        unrendered = None  # files were removed from output/ by hand: write it afresh
-    return Stored(
-        data["snapshot"],
-        unrendered,
-        data["problems"],
-        data["units"],
-        data["documents"],
-        len(data["paths"]),
-        data["generation"],
-    )
+        stored.unrendered = None  # files were removed from output/ by hand: write it afresh
+    return stored
 
 
 def restore(
@@ -162,6 +170,15 @@ def restore(
     if not isinstance(data, dict) or data.get("generation") != stored.generation:
         return None  # written by another build than the record (one stopped in between)
     engine = _engine(root, folder, jobs, search)
+    try:
+        _fill(engine, data)
+    except (KeyError, TypeError):
+        return None  # an engine of another shape: build afresh
+    engine.unrendered = stored.unrendered
+    return engine
+
+
+def _fill(engine: IncrementalBuild, data: dict) -> None:
     engine.loads = data["loads"]
     engine.stripped = set(data["loads"])
     engine.findings = data["findings"]
@@ -171,8 +188,6 @@ def restore(
     engine.sync_state.copied = data["copied"]
     engine.links = data["links"]
     learn_initials(data["initials"])
-    engine.unrendered = stored.unrendered
-    return engine
 
 
 def fresh_engine(root: Path, folder: Path, jobs: int, search: bool = True) -> IncrementalBuild:

@@ -2,6 +2,7 @@
 always the site a clean build gives."""
 
 import os
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -115,13 +116,19 @@ def test_content_error_after_a_good_build_leaves_output_and_cache_as_they_were(t
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "missing-output-file", "deleted-output"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "other-shape", "missing-output-file", "deleted-output"]
+)
 def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, damage):
     root = tmp_path / "site"
     make_site(root)
     build(root)
+    record = root / buildcache.CACHE_DIR / "state.pickle"
     if damage == "garbage":
-        (root / buildcache.CACHE_DIR / "state.pickle").write_bytes(b"not a pickle")
+        record.write_bytes(b"not a pickle")
+    elif damage == "other-shape":  # e.g. written by a build of other code in between
+        key = buildcache.code_key()
+        record.write_bytes(pickle.dumps({"key": key, "folder": str(root / "output")}))
     elif damage == "missing-output-file":
         next((root / "output").rglob("index.html")).unlink()
     else:
