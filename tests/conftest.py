@@ -2,10 +2,50 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# As the machine's own check starts it: without the background-networking switches Chromium
+# keeps trying hosts this closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_tool(tool: str | None, name: str) -> str:
+    """A tool the test needs: a failure in CI (ZFXXGK_REQUIRE_BROWSER=1, set by .ci/run),
+    a skip on a developer's machine without it."""
+    if tool is None:
+        if os.environ.get("ZFXXGK_REQUIRE_BROWSER"):
+            pytest.fail(f"{name} is not installed (bash .ci/run installs it)")
+        pytest.skip(f"{name} is not installed")
+    return tool
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser), one per test
+    module: builds fork worker processes, best done with no Playwright threads about."""
+    executable = require_tool(CHROMIUM, "chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_tool(None, "playwright")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
 
 SITE_YAML = """\
 site_name: 测试县人民政府

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.screens import CHROMIUM, PAGE_TYPES, build_example, serve
+from bench.screens import PAGE_TYPES, build_example, serve
 from generator.build import build
 from generator.errors import BuildError
 
@@ -57,20 +57,6 @@ def example(tmp_path_factory):
     root = tmp_path_factory.mktemp("a11y")
     with serve(root / "output") as server:
         yield build_example(root, server.server_port, page_size=3)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        missing("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

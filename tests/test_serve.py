@@ -1,6 +1,5 @@
 """``zfxxgk serve``: HTTP behaviour, live-reload events, and the editor's loop in a real browser."""
 
-import os
 import queue
 import shutil
 import threading
@@ -17,7 +16,6 @@ from generator.serve import DevServer
 pytestmark = pytest.mark.server
 DOC = "content/测试县人民政府/法定主动公开内容/行政规范性文件/春耕通知.md"
 DOC_URL = "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/cgtz/"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
@@ -164,32 +162,9 @@ def test_burst_of_saves_is_one_rebuild(server, small_site):
 # -- in a real browser ------------------------------------------------------------------
 
 
-@pytest.fixture
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("ZFXXGK_REQUIRE_BROWSER"):
-            pytest.fail("chromium is not installed")
-        pytest.skip("chromium is not installed")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield instance
-        instance.close()
-
-
 @pytest.mark.browser
-def test_editor_loop_in_chromium(server, small_site, browser):
-    page = browser.new_page()
+def test_editor_loop_in_chromium(server, small_site, chromium):
+    page = chromium.new_page()
     page.goto(server.url + DOC_URL)
     page.wait_for_function("document.readyState === 'complete'")
     time.sleep(0.3)  # let the event stream connect
@@ -244,7 +219,7 @@ def _free_port() -> int:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("kind", ["example", "10000"])
-def test_save_to_reload_latency(tmp_path, browser, kind, capsys):
+def test_save_to_reload_latency(tmp_path, chromium, kind, capsys):
     """Runs ``zfxxgk serve`` as its own process, as an editor does, and times from the
     save on disk to the new text on screen in Chromium."""
     import subprocess
@@ -269,7 +244,7 @@ def test_save_to_reload_latency(tmp_path, browser, kind, capsys):
         ready = server.stdout.readline()
         assert "预览地址" in ready, ready
         first_build = time.perf_counter() - started
-        page = browser.new_page()
+        page = chromium.new_page()
         page.goto(f"http://127.0.0.1:{port}/{document.url}")
         time.sleep(0.5)
         text = document.source.read_text(encoding="utf-8")

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -16,7 +14,6 @@ from generator.config import load_config
 from generator.errors import Problems
 
 DOC = "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/cgtz/index.html"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
@@ -75,37 +72,24 @@ def test_hong_kong_variant(small_site):
 
 
 @pytest.mark.browser
-def test_switch_in_chromium(traditional_site):
-    if CHROMIUM is None:
-        if os.environ.get("ZFXXGK_REQUIRE_BROWSER"):
-            pytest.fail("chromium is not installed")
-        pytest.skip("chromium is not installed")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page()
-        page.goto(Path(traditional_site / DOC).as_uri())
-        page.click("a.script-switch")
-        assert page.url == (traditional_site / "zh-hant" / DOC).as_uri()
-        assert "關於做好春耕生產工作的通知" in page.title()
-        page.click("a.script-switch")
-        assert page.url == (traditional_site / DOC).as_uri()
-        browser.close()
+def test_switch_in_chromium(traditional_site, chromium):
+    page = chromium.new_page()
+    page.goto(Path(traditional_site / DOC).as_uri())
+    page.click("a.script-switch")
+    assert page.url == (traditional_site / "zh-hant" / DOC).as_uri()
+    assert "關於做好春耕生產工作的通知" in page.title()
+    page.click("a.script-switch")
+    assert page.url == (traditional_site / DOC).as_uri()
 
 
 @pytest.mark.browser
-def test_search_on_the_traditional_copy(small_site):
+def test_search_on_the_traditional_copy(small_site, chromium):
     """The copy's search page searches the 繁體 pages and knows the 繁體 spelling of a 文号."""
     import functools
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
     from urllib.parse import quote
 
-    if CHROMIUM is None:
-        if os.environ.get("ZFXXGK_REQUIRE_BROWSER"):
-            pytest.fail("chromium is not installed")
-        pytest.skip("chromium is not installed")
-    playwright = pytest.importorskip("playwright.sync_api")
     text = (small_site.root / "site.yaml").read_text(encoding="utf-8")
     small_site.write("site.yaml", text + "traditional: true\n")
     build(small_site.root)
@@ -119,22 +103,19 @@ def test_search_on_the_traditional_copy(small_site):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/zh-hant/"
     try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page()
-            for query, expected in (
-                ("測政辦〔2024〕1號", "xzgfxwj/jbf/index.html"),
-                ("春耕", "xzgfxwj/cgtz/index.html"),
-            ):
-                page.goto(base + "search/index.html?q=" + quote(query))
-                page.wait_for_selector(".search-form[data-ready]")
-                page.wait_for_function(
-                    "() => { const s = document.querySelector('.search-status').textContent;"
-                    " return s && !s.startsWith('正在'); }"
-                )
-                first = page.eval_on_selector(".search-result h2 a", "a => a.href")
-                assert first.startswith(base) and first.endswith(expected), (query, first)
-            browser.close()
+        page = chromium.new_page()
+        for query, expected in (
+            ("測政辦〔2024〕1號", "xzgfxwj/jbf/index.html"),
+            ("春耕", "xzgfxwj/cgtz/index.html"),
+        ):
+            page.goto(base + "search/index.html?q=" + quote(query))
+            page.wait_for_selector(".search-form[data-ready]")
+            page.wait_for_function(
+                "() => { const s = document.querySelector('.search-status').textContent;"
+                " return s && !s.startsWith('正在'); }"
+            )
+            first = page.eval_on_selector(".search-result h2 a", "a => a.href")
+            assert first.startswith(base) and first.endswith(expected), (query, first)
     finally:
         httpd.shutdown()
         httpd.server_close()
