@@ -171,8 +171,9 @@ class Unit:
     reports: list[AnnualReport] = field(default_factory=list)
     part_urls: dict[str, str] = field(default_factory=dict)  # Part.name -> url
 
-    @property
+    @functools.cached_property
     def documents(self) -> list[Document]:
+        """Every document of the unit (asked for often; a loaded unit does not change)."""
         return [doc for category in self.categories for doc in category.documents]
 
 

@@ -7,7 +7,6 @@ here, so nothing is ever written outside the output folder.
 
 from __future__ import annotations
 
-import functools
 import gc
 import multiprocessing
 import os
@@ -229,7 +228,8 @@ def sync_site(
                 continue  # e.g. first seen after a full build, which keeps no stamps
             _atomic_write(target, data)
         written.append(file.path)
-    kept = {path for path in state.paths - seen if keep and _under(path, keep)}
+    under = _prefix_test(keep)
+    kept = {path for path in state.paths - seen if keep and under(path)}
     removed = sorted(state.paths - seen - kept)
     for path in removed:
         _remove_with_empty_parents(out_dir, path)
@@ -238,24 +238,23 @@ def sync_site(
     return SyncStats(written, removed, pages)
 
 
-def _under(path: str, prefixes: tuple[str, ...]) -> bool:
-    """Whether ``path`` starts with one of ``prefixes``; for folder prefixes (ending in
-    "/", as unit URLs do) by looking up each of the path's folders, which stays fast with
-    a thousand prefixes."""
-    folders = _folder_set(prefixes)
-    if folders is None:
-        return path.startswith(prefixes)
-    end = path.find("/")
-    while end != -1:
-        if path[: end + 1] in folders:
-            return True
-        end = path.find("/", end + 1)
-    return False
+def _prefix_test(prefixes: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a path starts with one of ``prefixes``; for folder prefixes (ending in "/",
+    as unit URLs do) by looking up each of the path's folders in a set, which stays fast
+    with a thousand prefixes."""
+    if not all(p.endswith("/") for p in prefixes):
+        return lambda path: path.startswith(prefixes)
+    folders = frozenset(prefixes)
 
+    def under(path: str) -> bool:
+        end = path.find("/")
+        while end != -1:
+            if path[: end + 1] in folders:
+                return True
+            end = path.find("/", end + 1)
+        return False
 
-@functools.lru_cache(maxsize=8)
-def _folder_set(prefixes: tuple[str, ...]) -> frozenset[str] | None:
-    return frozenset(prefixes) if all(p.endswith("/") for p in prefixes) else None
+    return under
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
