@@ -1,14 +1,16 @@
 """The build cache in ``.zfxxgk-cache/``: what one ``zfxxgk build`` leaves for the next.
 
-Two parts. ``state.pickle`` holds the incremental engine (units as parsed, without their
-bodies; check findings; page fingerprints; the list of output files) and a snapshot of
-every input file's size and modification time, from which the next build knows what
-changed. ``markup/`` holds each rendered Markdown body under a key made of its text,
+``state.pickle``, small, is read by every build: a snapshot of every input file's size and
+modification time (from which the next build knows what changed), the list of output
+files, the warnings and counts, so that a build that finds nothing changed stops there.
+``engine.pickle`` is read only when something changed: the incremental engine (units as
+parsed, without their bodies; check findings; page and data-file fingerprints; pinyin
+initials). ``markup/`` holds each rendered Markdown body under a key made of its text,
 folder and page, so that re-rendering a unit's pages needs Markdown only for the bodies
-that changed.
+that changed; ``templates/`` holds Jinja's compiled templates.
 
-A cache that is missing, unreadable or written by another version of zfxxgk is ignored
-(the build starts afresh); deleting the folder is always safe.
+A cache that is missing, unreadable or written by other code is ignored (the build starts
+afresh); deleting the folder is always safe.
 """
 
 from __future__ import annotations

@@ -17,12 +17,10 @@ from generator.config import SiteConfig
 from generator.feeds import site_feed_file, unit_feed_file
 from generator.model import Site, Unit
 from generator.opendata import catalogue_files
-from generator.render import OutputFile, SiteRenderer
+from generator.render import OutputFile, SiteRenderer, Stream
 from generator.search import exact_file, search_files
 from generator.sitemap import PageDate, site_pages, sitemap_files
 from generator.traditional import PREFIX, TraditionalCopy, protected_strings, with_traditional
-
-Stream = Callable[[], Iterable[OutputFile]]
 
 
 def streams(

@@ -27,8 +27,8 @@ from generator.content import UnitLoad, load_site
 from generator.errors import Problem, Problems
 from generator.links import link_interpretations
 from generator.model import Site
-from generator.output import Stream, SyncState, sync_site, write_site
-from generator.render import RenderState, SiteRenderer, ThemeError
+from generator.output import SyncState, sync_site, write_site
+from generator.render import RenderState, SiteRenderer, Stream, ThemeError
 from generator.search import BUNDLE, SearchError, index_folder
 
 
@@ -38,11 +38,9 @@ class Outcome:
 
     ok: bool
     problems: Problems
-    config: SiteConfig | None = None
     site: Site | None = None
     pages: int = 0  # HTML pages rendered (or found unchanged) this time
     files: int = 0  # files of the whole built site
-    bytes: int = 0  # bytes written this time
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     full: bool = False  # the whole output folder was written afresh
@@ -108,7 +106,7 @@ class IncrementalBuild:
             dirty = self._dirty_units(changed)
         if dirty is not None:  # units still to render need their bodies
             dirty |= self.unrendered & self.stripped
-        config = outcome.config = load_config(self.root, problems)
+        config = load_config(self.root, problems)
         if config is None:
             return self._finish(outcome, started)
         site, touched = self._load_and_check(config, problems, dirty)
@@ -130,13 +128,18 @@ class IncrementalBuild:
 
     def _dirty_units(self, changed: list[Path]) -> set[str] | None:
         """Folder names of the units a change touched; None means every unit."""
-        content = self.root / "content"
         dirty: set[str] = set()
         for path in changed:
-            if content not in path.parents:
+            key = self._unit_of(path)
+            if key is None:
                 return None  # site.yaml, a theme, or content/ itself
-            dirty.add(path.relative_to(content).parts[0])
+            dirty.add(key)
         return dirty
+
+    def _unit_of(self, path: Path) -> str | None:
+        """The unit folder a path lies in, or None outside content/<unit>/."""
+        content = self.root / "content"
+        return path.relative_to(content).parts[0] if content in path.parents else None
 
     def _load_and_check(
         self, config: SiteConfig, problems: Problems, dirty: set[str] | None
@@ -183,13 +186,12 @@ class IncrementalBuild:
     ) -> None:
         """Store this run's per-unit findings and add back those of untouched units."""
         new = problems.items[before:]
-        content = self.root / "content"
         fresh: dict[str, list[Problem]] = {key: [] for key in touched}
         for problem in new:
             if problem.rule in SITE_WIDE_RULES or problem.path is None:
                 continue
-            if content in problem.path.parents:
-                key = problem.path.relative_to(content).parts[0]
+            key = self._unit_of(problem.path)
+            if key is not None:
                 fresh.setdefault(key, []).append(problem)
         keys = {unit.key for unit in site.units}
         replay = [
@@ -227,8 +229,7 @@ class IncrementalBuild:
                 self._sync(site, renderer, pending, outcome)
         except ThemeError as exc:
             outcome.problems.items.append(exc.problem)
-            self.render_state.pages.clear()  # pages after the failing one were not written
-            self.render_state.data.clear()
+            self.render_state.forget_written()  # pages after the failing one were not written
             self.unrendered = None  # render every unit next time
             return
         except SearchError as exc:
@@ -242,9 +243,7 @@ class IncrementalBuild:
 
     def _write_afresh(self, site, renderer: SiteRenderer, outcome: Outcome, progress) -> None:
         """Write every page into a new folder swapped in at the end, in parallel."""
-        # Every file is written, none skipped as unchanged.
-        self.render_state.pages.clear()
-        self.render_state.data.clear()
+        self.render_state.forget_written()
         stats = write_site(
             render_streams(renderer, site),
             self.folder,
@@ -262,7 +261,7 @@ class IncrementalBuild:
                 self.render_state.markup.update(bodies)
         self.sync_state = SyncState(paths=set(stats.paths))
         outcome.full = True
-        outcome.pages, outcome.files, outcome.bytes = stats.pages, stats.files, stats.bytes
+        outcome.pages, outcome.files = stats.pages, stats.files
         outcome.written = list(stats.paths)
 
     def _sync(

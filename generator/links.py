@@ -39,17 +39,9 @@ def local_target(folder: Path, href: str) -> Path | None:
     return normal(folder / unquote(urlsplit(href).path))
 
 
-def page_index(site: Site) -> dict[Path, str]:
-    """Every Markdown source that became a page, with its URL. Source paths are absolute
-    and normalised already (they are listed from the resolved site root)."""
-    pages: dict[Path, str] = {}
-    for unit in site.units:
-        pages.update(unit_page_index(unit))
-    return pages
-
-
 def unit_page_index(unit: Unit) -> dict[Path, str]:
-    """The pages of one unit, by source (see :func:`page_index`)."""
+    """Every Markdown source of a unit that became a page, with its URL. Source paths are
+    absolute and normalised already (they are listed from the resolved site root)."""
     pages: dict[Path, str] = {}
     if unit.guide:
         pages[unit.guide.source] = unit.guide.url

@@ -7,30 +7,24 @@ at the column home. Fields are documented in docs/content-format.md.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import Any
 
 from generator.config import SiteConfig
 from generator.model import Site
-from generator.render import CATALOGUE_FIELDS, OutputFile
+from generator.render import CATALOGUE_COLUMNS, OutputFile, catalogue_csv, catalogue_order
 
-FIELDS = ("公开主体", *(label for label, _ in CATALOGUE_FIELDS), "网址")
+FIELDS = ("公开主体", *CATALOGUE_COLUMNS)
 
 
 def catalogue_files(renderer: Any, site: Site, config: SiteConfig) -> Iterator[OutputFile]:
     """``<column>/catalogue.json`` and ``catalogue.csv`` (UTF-8 with BOM, for Excel)."""
     rows = []
     for unit in site.units:
-        documents = sorted(unit.documents, key=lambda d: (-d.publish_date.toordinal(), d.index_no))
+        documents = catalogue_order(unit.documents)
         rows += [{"公开主体": unit.name, **renderer.catalogue_row(doc)} for doc in documents]
     data = {"站点": config.site_name, "条目数": len(rows), "字段": list(FIELDS), "目录": rows}
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     yield OutputFile(site.home_url + "catalogue.json", data=text.encode("utf-8"))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    yield OutputFile(site.home_url + "catalogue.csv", data=buffer.getvalue().encode("utf-8-sig"))
+    yield OutputFile(site.home_url + "catalogue.csv", data=catalogue_csv(rows, FIELDS))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.render import OutputFile
+from generator.render import OutputFile, Stream
 
 
 class OutputError(Exception):
@@ -32,13 +32,9 @@ class WriteStats:
     paths: tuple[str, ...] = ()  # every file written
 
 
-Stream = Callable[[], Iterable[OutputFile]]
-
-
 @dataclass(frozen=True)
 class _StreamResult:
     pages: int
-    files: int
     bytes: int
     paths: tuple[str, ...]
     collected: Any
@@ -127,7 +123,7 @@ def _write_stream(stream: Stream, staging: Path, collect) -> _StreamResult:
             shutil.copyfile(file.source, target)
             size += target.stat().st_size
         pages += file.path.endswith(".html")
-    return _StreamResult(pages, len(paths), size, tuple(paths), collect() if collect else None)
+    return _StreamResult(pages, size, tuple(paths), collect() if collect else None)
 
 
 def _merge(results: list[_StreamResult]) -> WriteStats:

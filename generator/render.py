@@ -13,10 +13,10 @@ import functools
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import jinja2
@@ -57,6 +57,10 @@ class OutputFile:
     unchanged: bool = False  # same as in the previous build of this process: not rendered
 
 
+# A way to get some of a site's files, one at a time: a unit's pages, the site-wide ones.
+Stream = Callable[[], Iterable[OutputFile]]
+
+
 @dataclass
 class RenderState:
     """What one build leaves for the next in the same process (``serve``).
@@ -79,6 +83,24 @@ class RenderState:
     views: dict[str, tuple[Unit, UnitView]] = field(default_factory=dict)  # by the same rule
     unit_pages: dict[str, tuple[Unit, dict[Path, str]]] = field(default_factory=dict)  # same
     view_memo: dict[int, Any] = field(default_factory=dict)  # fingerprints of kept views
+
+    def forget_written(self) -> None:
+        """Forget which pages and data files were written (the output folder is rewritten
+        from scratch, or was left part-written): nothing may be skipped as unchanged."""
+        self.pages.clear()
+        self.data.clear()
+
+
+T = TypeVar("T")
+
+
+def _kept_for(store: dict[str, tuple[Unit, T]], unit: Unit, make: Callable[[Unit], T]) -> T:
+    """``make(unit)``, taken from ``store`` while it is the same unit object as last time
+    (``serve`` reuses the units whose folders did not change)."""
+    kept = store.get(unit.key)
+    if kept is None or kept[0] is not unit:
+        kept = store[unit.key] = (unit, make(unit))
+    return kept[1]
 
 
 def theme_digest(config: SiteConfig) -> str:
@@ -206,7 +228,7 @@ class SiteRenderer:
         self.markup = self._markup_renderer(site, config)
         self.broken_links: list[tuple[Path, str]] = []
         self._data_key: str | None = None
-        self.views = {unit.key: self._unit_view(unit) for unit in site.units}
+        self.views = {unit.key: _kept_for(self.state.views, unit, unit_view) for unit in site.units}
         for kept in (self.state.views, self.state.unit_keys, self.state.unit_pages):  # gone units
             for key in kept.keys() - self.views.keys():
                 del kept[key]
@@ -223,24 +245,14 @@ class SiteRenderer:
         # Everything a page depends on besides its own context: the theme and the settings.
         self.base_key = fingerprint((theme_digest(config), config))
 
-    def _unit_view(self, unit: Unit) -> UnitView:
-        """The unit's view, the same object as last build's while the unit object is."""
-        kept = self.state.views.get(unit.key)
-        if kept is None or kept[0] is not unit:
-            kept = self.state.views[unit.key] = (unit, unit_view(unit))
-        return kept[1]
-
     def data_key(self) -> str:
         """A digest of everything the site-wide data files are made from."""
         if self._data_key is not None:
             return self._data_key
-        keys = []
-        for unit in self.site.units:
-            kept = self.state.unit_keys.get(unit.key)
-            if kept is None or kept[0] is not unit:
-                kept = (unit, catalogue_key(unit, self.views[unit.key]))
-                self.state.unit_keys[unit.key] = kept
-            keys.append(kept[1])
+        keys = [
+            _kept_for(self.state.unit_keys, unit, lambda u: catalogue_key(u, self.views[u.key]))
+            for unit in self.site.units
+        ]
         self._data_key = fingerprint((self.config, self.site.home_url, keys))
         return self._data_key
 
@@ -283,10 +295,7 @@ class SiteRenderer:
         """Every page by source, from each unit's part kept while the unit object is."""
         pages: dict[Path, str] = {}
         for unit in site.units:
-            kept = self.state.unit_pages.get(unit.key)
-            if kept is None or kept[0] is not unit:
-                kept = self.state.unit_pages[unit.key] = (unit, unit_page_index(unit))
-            pages.update(kept[1])
+            pages.update(_kept_for(self.state.unit_pages, unit, unit_page_index))
         return pages
 
     def _environment(self, config: SiteConfig) -> jinja2.Environment:
@@ -473,7 +482,7 @@ class SiteRenderer:
 
     def catalogue_files(self, unit: Unit, base: list[Crumb]) -> Iterator[OutputFile]:
         url = unit.part_urls[standard.CATALOGUE.name]
-        documents = sorted(unit.documents, key=lambda d: (-d.publish_date.toordinal(), d.index_no))
+        documents = catalogue_order(unit.documents)
         for number, page_url, docs, pager in self.paginate(url, documents):
             title = (
                 standard.CATALOGUE.name
@@ -677,10 +686,17 @@ def catalogue_json(unit: Unit, rows: list[dict[str, str]]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def catalogue_csv(rows: list[dict[str, str]]) -> bytes:
+def catalogue_order(documents: Sequence[Document]) -> list[Document]:
+    """The order of a 政府信息公开目录: newest 发布日期 first, then by 索引号."""
+    return sorted(documents, key=lambda d: (-d.publish_date.toordinal(), d.index_no))
+
+
+CATALOGUE_COLUMNS = (*(label for label, _ in CATALOGUE_FIELDS), "网址")
+
+
+def catalogue_csv(rows: list[dict[str, str]], fields: Sequence[str] = CATALOGUE_COLUMNS) -> bytes:
     """UTF-8 with BOM, so that Excel opens the Chinese text correctly."""
     buffer = io.StringIO()
-    fields = [label for label, _ in CATALOGUE_FIELDS] + ["网址"]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
