@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
+from pathlib import Path
 
 from generator.config import SiteConfig
 from generator.feeds import site_feed_file, unit_feed_file
@@ -35,6 +36,17 @@ def streams(
         site_wide,
         *(functools.partial(_unit, renderer, config, unit, copier) for unit in units),
     ]
+
+
+def edited_files(
+    renderer: SiteRenderer, site: Site, config: SiteConfig, units: list[Unit], sources: set[Path]
+) -> Iterator[OutputFile]:
+    """The files of the documents edited in ``sources`` (with their 繁體 copies), for
+    ``serve`` to write before the rest of a rebuild."""
+    files = chain.from_iterable(renderer.edited_document_files(u, sources) for u in units)
+    if not config.traditional:
+        return files
+    return with_traditional(files, TraditionalCopy(config, protected_strings(site, config)))
 
 
 def _site_wide(

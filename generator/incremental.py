@@ -27,7 +27,7 @@ from generator.content import UnitLoad, load_site
 from generator.errors import Problem, Problems
 from generator.links import link_interpretations
 from generator.model import Site
-from generator.output import SyncState, sync_site, write_site
+from generator.output import SyncState, sync_site, write_changed, write_site
 from generator.render import RenderState, SiteRenderer, Stream, ThemeError
 from generator.search import BUNDLE, SearchError, index_folder
 
@@ -41,8 +41,9 @@ class Outcome:
     site: Site | None = None
     pages: int = 0  # HTML pages rendered (or found unchanged) this time
     files: int = 0  # files of the whole built site
-    written: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # of them, ``first`` came first
     removed: list[str] = field(default_factory=list)
+    first: list[str] = field(default_factory=list)  # the edited documents' files
     full: bool = False  # the whole output folder was written afresh
     milliseconds: float = 0.0
 
@@ -89,12 +90,14 @@ class IncrementalBuild:
         force: bool = False,
         only: set[str] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        first: Callable[[list[str]], None] | None = None,
     ) -> Outcome:
         """Bring the output folder in line with the content after ``changed`` (None: all).
 
         Content errors leave the folder as it is (unless ``force``). ``only`` renders just
         those units besides the site-wide pages (``build --units``); other changed units
-        stay pending for a later run.
+        stay pending for a later run. ``first`` is told the paths of the edited documents'
+        own files as soon as they are written, before the pages that list them.
         """
         started = time.perf_counter()
         if self.cache is not None:
@@ -118,7 +121,8 @@ class IncrementalBuild:
             if self.unrendered is not None:  # the folder stays complete, but behind
                 self.unrendered = pending if pending is not None else {u.key for u in site.units}
             return self._finish(outcome, started)
-        self._render(site, config, pending, only, outcome, progress)
+        edited = _Edited(set(changed or ()), first)
+        self._render(site, config, pending, only, outcome, progress, edited)
         return self._finish(outcome, started)
 
     @staticmethod
@@ -216,6 +220,7 @@ class IncrementalBuild:
         only: set[str] | None,
         outcome: Outcome,
         progress: Callable[[int, int], None] | None,
+        edited: _Edited,
     ) -> None:
         fresh = self.unrendered is None  # the folder does not hold a complete site yet
         wanted = {u.key for u in site.units} if pending is None else set(pending)
@@ -226,7 +231,7 @@ class IncrementalBuild:
             if fresh and only is None:
                 self._write_afresh(site, renderer, outcome, progress)
             else:
-                self._sync(site, renderer, pending, outcome)
+                self._sync(site, renderer, pending, outcome, edited)
         except ThemeError as exc:
             outcome.problems.items.append(exc.problem)
             self.render_state.forget_written()  # pages after the failing one were not written
@@ -265,21 +270,40 @@ class IncrementalBuild:
         outcome.written = list(stats.paths)
 
     def _sync(
-        self, site: Site, renderer: SiteRenderer, pending: set[str] | None, outcome: Outcome
+        self,
+        site: Site,
+        renderer: SiteRenderer,
+        pending: set[str] | None,
+        outcome: Outcome,
+        edited: _Edited,
     ) -> None:
         """Write the pages that changed in place; leave the other units' files alone."""
         units = [u for u in site.units if pending is None or u.key in pending]
+        first_pages = 0
+        if edited.tell is not None and edited.sources and pending is not None:
+            first = find.edited_files(renderer, site, renderer.config, units, edited.sources)
+            outcome.first, first_pages = write_changed(first, self.folder, self.sync_state)
+            if outcome.first:
+                edited.tell(outcome.first)
         keep = () if pending is None else tuple(u.url for u in site.units if u.key not in pending)
         streams = find.streams(renderer, site, renderer.config, units)
         files = chain.from_iterable(stream() for stream in streams)
         stats = sync_site(
             files, self.folder, self.sync_state, find.kept_prefixes(keep, renderer.config)
         )
-        outcome.pages = stats.pages
+        outcome.pages = stats.pages + first_pages
         outcome.files = len(self.sync_state.paths)
-        outcome.written, outcome.removed = stats.written, stats.removed
+        outcome.written, outcome.removed = outcome.first + stats.written, stats.removed
         if self.search and _pages_changed(stats.written + stats.removed, self.folder):
             index_folder(self.folder)
+
+
+@dataclass
+class _Edited:
+    """The changed files of a rebuild, and whom to tell when their own pages are written."""
+
+    sources: set[Path]
+    tell: Callable[[list[str]], None] | None
 
 
 def _pages_changed(paths: list[str], folder: Path) -> bool:

@@ -196,13 +196,31 @@ def sync_site(
     Used by ``serve`` between rebuilds; ``state`` is updated. Files under the URL
     prefixes in ``keep`` (units not rendered this time) are left as they are.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
     seen: set[str] = set()
+    written, pages = write_changed(files, out_dir, state, seen)
+    under = _prefix_test(keep)
+    kept = {path for path in state.paths - seen if keep and under(path)}
+    removed = sorted(state.paths - seen - kept)
+    for path in removed:
+        _remove_with_empty_parents(out_dir, path)
+        state.copied.pop(path, None)
+    state.paths = seen | kept
+    return SyncStats(written, removed, pages)
+
+
+def write_changed(
+    files: Iterable[OutputFile], out_dir: Path, state: SyncState, seen: set[str] | None = None
+) -> tuple[list[str], int]:
+    """Write those of ``files`` whose bytes differ from what ``out_dir`` holds; return the
+    paths written and the number of pages rendered. Removes nothing (see :func:`sync_site`).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
     pages = 0
     for file in files:
         target = out_dir / _safe_relative(file.path)
-        seen.add(file.path)
+        if seen is not None:
+            seen.add(file.path)
         if file.unchanged and target.exists():
             continue
         if file.data is not None:
@@ -224,14 +242,7 @@ def sync_site(
                 continue  # e.g. first seen after a full build, which keeps no stamps
             _atomic_write(target, data)
         written.append(file.path)
-    under = _prefix_test(keep)
-    kept = {path for path in state.paths - seen if keep and under(path)}
-    removed = sorted(state.paths - seen - kept)
-    for path in removed:
-        _remove_with_empty_parents(out_dir, path)
-        state.copied.pop(path, None)
-    state.paths = seen | kept
-    return SyncStats(written, removed, pages)
+    return written, pages
 
 
 def _prefix_test(prefixes: tuple[str, ...]) -> Callable[[str], bool]:

@@ -350,7 +350,7 @@ class SiteRenderer:
                     yield OutputFile(ASSETS + relative_path, source=file)
 
     def unit_files(self, unit: Unit) -> Iterator[OutputFile]:
-        base = [Crumb("政府信息公开", self.site.home_url), Crumb(unit.name, unit.url)]
+        base = self.unit_crumbs(unit)
         yield self.page(
             "unit.html",
             unit.url,
@@ -364,6 +364,23 @@ class SiteRenderer:
         yield from self.statutory_pages(unit, base)
         yield from self.catalogue_files(unit, base)
         yield from self.report_pages(unit, base)
+
+    def unit_crumbs(self, unit: Unit) -> list[Crumb]:
+        return [Crumb("政府信息公开", self.site.home_url), Crumb(unit.name, unit.url)]
+
+    def edited_document_files(self, unit: Unit, sources: set[Path]) -> Iterator[OutputFile]:
+        """The files of the unit's documents whose Markdown is in ``sources``, as
+        :meth:`unit_files` makes them: ``serve`` writes these first, so that the page the
+        editor is looking at reloads before the lists around it are redone."""
+        crumbs = [*self.unit_crumbs(unit), self.statutory_crumb(unit)]
+        for category in unit.categories:
+            doc_crumbs = [*crumbs, Crumb(category.name, category.url)]
+            for document in category.documents:
+                if document.source in sources:
+                    yield from self.document_files(unit, category, document, doc_crumbs)
+
+    def statutory_crumb(self, unit: Unit) -> Crumb:
+        return Crumb(standard.STATUTORY.name, unit.part_urls[standard.STATUTORY.name])
 
     # -- pages of a unit ----------------------------------------------------------------
 
@@ -428,7 +445,7 @@ class SiteRenderer:
             sections=[(self.category_view(c), c.documents[:5]) for c in unit.categories],
             column_type=standard.STATUTORY.column_type,
         )
-        crumbs = [*base, Crumb(standard.STATUTORY.name, url)]
+        crumbs = [*base, self.statutory_crumb(unit)]
         for category in unit.categories:
             yield from self.category_pages(unit, category, crumbs)
 

@@ -19,8 +19,9 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +34,7 @@ from generator.buildcache import CACHE_DIR
 from generator.config import CONFIG_FILE
 from generator.errors import Problems
 from generator.incremental import IncrementalBuild
+from generator.render import ASSETS
 from generator.search import BUNDLE, PreviewIndex
 
 EVENTS_PATH = "/__zfxxgk/events"
@@ -40,6 +42,8 @@ SCRIPT_PATH = "/__zfxxgk/live.js"
 SCRIPT_TAG = f'<script src="{SCRIPT_PATH}"></script>'.encode()
 LIVE_JS = (Path(__file__).parent / "static" / "live.js").read_bytes()
 QUIET_SECONDS = 0.03  # a burst of saves closer together than this is one rebuild
+EVENTS_KEPT = 32  # events an open page can fall behind by before it reloads to be safe
+LISTED_PATHS = 500  # a reload naming more pages than this reloads every page
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
 
 
@@ -67,11 +71,11 @@ class LivePreview:
         self.search = search  # told of each good rebuild; re-indexes when search is used
         self.problems: list[str] = []  # of the last failed rebuild; empty when good
         self.generation = 0
-        self.last_event = "reload"
+        self.events: deque[Event] = deque(maxlen=EVENTS_KEPT)
         self.changed = threading.Condition()
 
     def rebuild(self, changed: list[Path]) -> Rebuild:
-        outcome = self.engine.rebuild(changed)
+        outcome = self.engine.rebuild(changed, first=self._first_written)
         # Forking for parallel rendering is for the first build only: once the server's
         # threads run, a forked child could inherit a lock held by one of them.
         self.engine.jobs = 1
@@ -87,34 +91,72 @@ class LivePreview:
         if outcome.ok:
             if self.search is not None and (outcome.written or outcome.removed):
                 self.search.request()
-            self._announce(changed, bool(outcome.written or outcome.removed))
+            first = set(outcome.first)
+            paths = [p for p in outcome.written + outcome.removed if p not in first]
+            self._announce(changed, paths)
         else:
-            self._publish("problems", [p.format(self.root) for p in outcome.problems.errors])
+            problems = [p.format(self.root) for p in outcome.problems.errors]
+            self._publish(Event("problems", problems), problems)
         return result
 
-    def _announce(self, changed: list[Path], site_changed: bool) -> None:
+    def _first_written(self, paths: list[str]) -> None:
+        """The edited document's own page is written: reload it before the lists are."""
+        if not self.problems:
+            self._publish(Event("reload", _listed(paths)))
+
+    def _announce(self, changed: list[Path], paths: list[str]) -> None:
         """Tell open pages what to do after a good rebuild."""
         if self.problems:
-            self._publish("reload", [])  # clears the overlay shown for the last problems
-        elif not site_changed:
-            return  # e.g. an empty folder was made: the pages stay as they are
+            self._publish(Event("reload", None))  # clears the overlay of the last problems
+        elif not paths:
+            return  # nothing an open page shows has changed
         elif _only_styles(changed):
-            self._publish("css", [])
+            self._publish(Event("css", None))
         else:
-            self._publish("reload", [])
+            self._publish(Event("reload", _listed(paths)))
 
-    def _publish(self, event: str, problems: list[str]) -> None:
+    def _publish(self, event: Event, problems: list[str] | None = None) -> None:
         with self.changed:
-            self.problems = problems
-            self.last_event = event
+            self.problems = problems or []
             self.generation += 1
+            self.events.append(replace(event, generation=self.generation))
             self.changed.notify_all()
 
-    def wait(self, generation: int, timeout: float) -> tuple[int, str, list[str]]:
-        """Block until a rebuild after ``generation`` (or the timeout); return the state."""
+    def wait(self, generation: int, timeout: float) -> tuple[int, list[Event], list[str]]:
+        """Block until an event after ``generation`` (or the timeout); return the newest
+        generation, the events after ``generation`` and the current problems.
+
+        A page that fell further behind than the events kept is told to reload.
+        """
         with self.changed:
             self.changed.wait_for(lambda: self.generation != generation, timeout)
-            return self.generation, self.last_event, list(self.problems)
+            events = [e for e in self.events if e.generation > generation]
+            if events and events[0].generation > generation + 1 and generation >= 0:
+                events = [Event("reload", None, self.generation)]
+            return self.generation, events, list(self.problems)
+
+
+@dataclass(frozen=True)
+class Event:
+    """What open pages are told: ``reload`` (the pages at ``data`` — output paths — or
+    every page when None), ``css`` (swap stylesheets) or ``problems`` (``data``: the
+    messages for the overlay)."""
+
+    name: str
+    data: list[str] | None
+    generation: int = 0
+
+    def encode(self) -> bytes:
+        payload = json.dumps(self.data, ensure_ascii=False)
+        return f"event: {self.name}\ndata: {payload}\n\n".encode()
+
+
+def _listed(paths: list[str]) -> list[str] | None:
+    """The pages a reload names: None (every page) when a shared file such as a
+    stylesheet or script changed, or when the list would be long."""
+    if len(paths) > LISTED_PATHS or any(p.startswith(ASSETS) for p in paths):
+        return None
+    return sorted(paths)
 
 
 def _only_styles(changed: list[Path]) -> bool:
@@ -358,22 +400,18 @@ class _PreviewHandler(BaseHTTPRequestHandler):
         try:
             self.wfile.write(b"retry: 500\n\n")
             if problems:
-                self._event("problems", problems)
+                self.wfile.write(Event("problems", problems).encode())
             self.wfile.flush()
             while not self.dev.stopping:
-                newer, event, problems = preview.wait(generation, 15)
+                newer, events, _ = preview.wait(generation, 15)
                 if newer == generation:
                     self.wfile.write(b": keep-alive\n\n")  # also finds closed connections
-                else:
-                    generation = newer
-                    self._event(event, problems)
+                generation = newer
+                for event in events:
+                    self.wfile.write(event.encode())
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
-
-    def _event(self, name: str, problems: list[str]) -> None:
-        payload = json.dumps(problems, ensure_ascii=False)
-        self.wfile.write(f"event: {name}\ndata: {payload}\n\n".encode())
 
 
 def _inject(html: bytes) -> bytes:

@@ -1,5 +1,6 @@
 """``zfxxgk serve``: HTTP behaviour, live-reload events, and the editor's loop in a real browser."""
 
+import json
 import queue
 import shutil
 import threading
@@ -115,6 +116,21 @@ def test_change_pushes_reload_and_new_text(server, small_site):
     assert "现将春耕备耕事项通知如下" in fetch(server.url + DOC_URL)[2]
 
 
+def test_edited_page_reloads_first_and_other_pages_stay(server, small_site):
+    """The page being edited is told to reload as soon as it is written; the pages that
+    list it follow once the rebuild is done; pages the edit does not touch never reload."""
+    stream = EventStream(server.url)
+    path = small_site.root / DOC
+    write(path, path.read_text(encoding="utf-8").replace("标题: 关于", "标题: 关于进一步"))
+    first, later = stream.next(), stream.next()
+    assert first == ("reload", json.dumps([DOC_URL + "index.html"]))
+    assert later[0] == "reload"
+    listed = json.loads(later[1])
+    assert "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/index.html" in listed  # the 栏目 list
+    assert DOC_URL + "index.html" not in listed  # already reloaded
+    assert "zfxxgk/csxrmzf/zfxxgkzn/index.html" not in listed  # the guide did not change
+
+
 def test_broken_yaml_keeps_last_good_site_and_reports_problems(server, small_site):
     stream = EventStream(server.url)
     path = small_site.root / DOC
@@ -156,7 +172,10 @@ def test_burst_of_saves_is_one_rebuild(server, small_site):
         )
     assert stream.next()[0] == "reload"
     time.sleep(0.5)
-    assert stream.events.empty() and len(rebuilds) == 1, rebuilds
+    assert len(rebuilds) == 1, rebuilds
+    # one rebuild: its new pages, then the lists (no third event from a second rebuild)
+    assert stream.next()[0] == "reload"
+    assert stream.events.empty()
 
 
 # -- in a real browser ------------------------------------------------------------------

@@ -43,8 +43,20 @@
     });
   }
 
+  // The output path of this page, as the server names written files: "a/b/index.html".
+  function ownPath() {
+    var path = decodeURIComponent(window.location.pathname).replace(/^\/+/, "");
+    return path === "" || path.slice(-1) === "/" ? path + "index.html" : path;
+  }
+
+  // A reload names the pages it changed (null: every page); others stay as they are.
+  function reload(e) {
+    var paths = JSON.parse(e.data);
+    if (paths === null || paths.indexOf(ownPath()) !== -1) { window.location.reload(); }
+  }
+
   var events = new EventSource("/__zfxxgk/events");
-  events.addEventListener("reload", function () { window.location.reload(); });
+  events.addEventListener("reload", reload);
   events.addEventListener("css", function () { hideOverlay(); refreshStyles(); });
   events.addEventListener("problems", function (e) { showOverlay(JSON.parse(e.data)); });
   events.addEventListener("ok", hideOverlay);
