@@ -12,15 +12,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator import buildcache
-from generator.config import SiteConfig, load_config
-from generator.content import load_site
+from generator import buildstate
 from generator.errors import BuildError, Problems
-from generator.incremental import Outcome
-from generator.links import link_interpretations
-from generator.model import Site
-from generator.search import BUNDLE
+from generator.urls import BUNDLE
+
+if TYPE_CHECKING:
+    from generator.config import SiteConfig
+    from generator.incremental import Outcome
+    from generator.model import Site
 
 
 @dataclass
@@ -42,6 +43,10 @@ class BuildResult:
 
 def load(root: Path, problems: Problems) -> tuple[SiteConfig, Site]:
     """Read and link a site; raises BuildError if the config itself is unusable."""
+    from generator.config import load_config
+    from generator.content import load_site
+    from generator.links import link_interpretations
+
     config = load_config(root, problems)
     if config is None:
         raise BuildError(problems)
@@ -72,17 +77,22 @@ def build(
     root = root.resolve()
     output = root / "output"
     jobs = jobs or os.cpu_count() or 1
-    stamps = buildcache.snapshot(root)
-    stored = None if clean else buildcache.read_stored(root, output)
-    engine, changed = None, None
+    stamps = buildstate.snapshot(root)
+    stored = None if clean else buildstate.read_stored(root, output)
+    changed = None
     if stored is not None:
-        changed = buildcache.changed_files(stored.snapshot, stamps)
+        changed = buildstate.changed_files(stored.snapshot, stamps)
         pending = stored.unrendered  # None: output/ must be written afresh
         if pending is not None and units is not None:
             pending = pending & units
         indexed = not search or (output / BUNDLE).is_dir()
         if not changed and pending == set() and indexed and not force:
             return _unchanged(stored, output, started)
+    # Something to do: only now load the pipeline (Jinja, Markdown, the checker...).
+    from generator import buildcache
+
+    engine = None
+    if stored is not None:
         engine = buildcache.restore(root, output, jobs, stored, search)
     if engine is None:
         engine, changed = buildcache.fresh_engine(root, output, jobs, search), None
@@ -109,7 +119,7 @@ def _result(outcome: Outcome, output: Path, started: float) -> BuildResult:
     )
 
 
-def _unchanged(stored: buildcache.Stored, output: Path, started: float) -> BuildResult:
+def _unchanged(stored: buildstate.Stored, output: Path, started: float) -> BuildResult:
     return BuildResult(
         output_dir=output,
         units=stored.units,

@@ -2,6 +2,9 @@
 
 Exit codes: 0 success, 1 content errors (or a failed write), 2 wrong usage.
 Messages are in Chinese; content errors are listed with file:line, never as a traceback.
+
+Each command imports the stages it needs when it runs: a build that finds nothing changed
+answers in a fraction of the time it takes to load Jinja, Markdown and the checker.
 """
 
 from __future__ import annotations
@@ -19,12 +22,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.build import BuildResult, build, load
-from generator.check import CALENDAR_RULE_ID, RULES, check_site
-from generator.errors import BuildError, Problem, Problems
-from generator.fix import assign_index_numbers
-from generator.output import OutputError
-from generator.report_template import ReportExists, write_report_template
-from generator.scaffold import ScaffoldError, init_site
+from generator.errors import BuildError, OutputError, Problem, Problems
 from generator.standard import LEVELS
 
 if TYPE_CHECKING:
@@ -264,6 +262,9 @@ class _Progress:
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
+    from generator.check import check_site
+    from generator.fix import assign_index_numbers
+
     if args.list_rules:
         return _list_rules()
     problems = Problems()
@@ -289,6 +290,8 @@ def _check(root: Path, args: argparse.Namespace) -> int:
 
 
 def _list_rules() -> int:
+    from generator.check import CALENDAR_RULE_ID, RULES
+
     print("编号\t默认级别\t检查内容\t依据")
     for rule in RULES:
         print(f"{rule.id}\t{rule.severity}\t{rule.title}\t{rule.basis or '—'}")
@@ -345,6 +348,8 @@ def _serve(root: Path, host: str, port: int, open_browser: bool, search: bool = 
 
 
 def _report_new(root: Path, unit_name: str, year: int) -> int:
+    from generator.report_template import ReportExists, write_report_template
+
     problems = Problems()
     try:
         _, site = load(root, problems)
@@ -371,6 +376,8 @@ def _report_new(root: Path, unit_name: str, year: int) -> int:
 
 
 def _init(directory: Path, unit: str, level: str) -> int:
+    from generator.scaffold import ScaffoldError, init_site
+
     try:
         created = init_site(directory, unit, level)
     except ScaffoldError as exc:

@@ -85,3 +85,7 @@ class BuildError(Exception):
     def __init__(self, problems: Problems):
         super().__init__(f"{len(problems.errors)} 个错误")
         self.problems = problems
+
+
+class OutputError(Exception):
+    """Writing the output failed; the previous output/ is untouched."""

@@ -16,11 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from generator.errors import OutputError
 from generator.render import OutputFile, Stream
-
-
-class OutputError(Exception):
-    """Writing the output failed; the previous output/ is untouched."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from generator.links import unit_page_index
 from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
+from generator.themes import theme_dirs
 from generator.urls import absolute, relative
 from generator.views import CategoryView, UnitView, catalogue_key, fingerprint, unit_view
 
@@ -152,25 +153,6 @@ def _template_frame(exc: BaseException, name: str) -> tuple[Path, int | None]:
 class Crumb:
     title: str
     url: str
-
-
-def default_theme_dir() -> Path:
-    """The default theme: packaged in a wheel, or at the repository root in a checkout."""
-    package = Path(__file__).resolve().parent
-    packaged = package / "_default_theme"
-    return packaged if packaged.is_dir() else package.parent / "themes" / "default"
-
-
-def theme_dirs(config: SiteConfig) -> list[Path]:
-    """Theme folders in lookup order: the site's chosen theme, then the default."""
-    dirs = []
-    chosen = config.themes_dir / config.theme
-    if chosen.is_dir():
-        dirs.append(chosen)
-    default = default_theme_dir()
-    if default.resolve() not in [d.resolve() for d in dirs]:
-        dirs.append(default)
-    return dirs
 
 
 def make_environment(config: SiteConfig, template_cache: Path | None = None) -> jinja2.Environment:

@@ -37,8 +37,8 @@ from generator.config import SiteConfig
 from generator.model import Site
 from generator.render import OutputFile
 from generator.searchterms import with_hints
+from generator.urls import BUNDLE
 
-BUNDLE = "pagefind/"
 SEARCH_URL = "search/"
 EXACT_MAP = "search/exact.json"
 BODY_MARK = b"data-pagefind-body"

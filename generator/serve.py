@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.buildcache import CACHE_DIR
+from generator.buildstate import CACHE_DIR
 from generator.config import CONFIG_FILE
 from generator.errors import Problems
 from generator.incremental import IncrementalBuild

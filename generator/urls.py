@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import posixpath
 
+BUNDLE = "pagefind/"  # the search index's folder in the built site (see generator.search)
+
 
 def relative(from_url: str, to_url: str, pretty: bool = False) -> str:
     """The link from the page at ``from_url`` (a folder URL) to ``to_url``."""

@@ -142,6 +142,11 @@ class WorkCalendar:
     def _build(self, year: int) -> _Year:
         first = dt.date(year, 1, 1)
         length = (dt.date(year + 1, 1, 1) - first).days if year < dt.MAXYEAR else 365
+        if year not in self.years:
+            try:
+                chinese_calendar.is_workday(first)  # raises for a year it has no data for
+            except NotImplementedError:
+                raise _unknown_year(year) from None
         counts = [0]
         for offset in range(length):
             counts.append(counts[-1] + self._decide(first + dt.timedelta(days=offset)))
@@ -154,10 +159,11 @@ class WorkCalendar:
             return False
         if day.year in self.years:
             return day.weekday() < 5
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            raise _unknown_year(day.year) from None
+        # chinese_calendar.is_workday's own rule, read from its tables directly: the
+        # function checks the year's range against every table entry on each call.
+        if day in chinese_calendar.workdays:
+            return True
+        return day.weekday() < 5 and day not in chinese_calendar.holidays
 
 
 def calendar_from_mapping(data: Mapping[int, Mapping[str, Iterable[dt.date]]]) -> WorkCalendar:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_incremental import EDITS, UNITS, apply, make_site, tree_bytes
 
-from generator import buildcache
+from generator import buildstate
 from generator.build import BuildResult
 from generator.build import build as build_site
 from generator.errors import BuildError
@@ -31,7 +31,7 @@ def site_bytes(folder: Path) -> dict[str, bytes]:
 def clean_copy_bytes(root: Path, temp: Path) -> dict[str, bytes]:
     """The output of a clean build of the same content, in a copy of the site."""
     copy = temp / "clean"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", buildcache.CACHE_DIR))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("output", buildstate.CACHE_DIR))
     return site_bytes(build(copy, clean=True, search=False).output_dir)
 
 
@@ -123,11 +123,11 @@ def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, damage):
     root = tmp_path / "site"
     make_site(root)
     build(root)
-    record = root / buildcache.CACHE_DIR / "state.pickle"
+    record = root / buildstate.CACHE_DIR / "state.pickle"
     if damage == "garbage":
         record.write_bytes(b"not a pickle")
     elif damage == "other-shape":  # e.g. written by a build of other code in between
-        key = buildcache.code_key()
+        key = buildstate.code_key()
         record.write_bytes(pickle.dumps({"key": key, "folder": str(root / "output")}))
     elif damage == "missing-output-file":
         next((root / "output").rglob("index.html")).unlink()

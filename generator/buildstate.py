@@ -1,0 +1,212 @@
+"""The build record in ``.zfxxgk-cache/state.pickle``: what every ``zfxxgk build`` reads.
+
+A snapshot of every input file's size and modification time (from which the next build
+knows what changed), the list of output files, the warnings and counts, so that a build
+that finds nothing changed stops here. This module imports only the standard library and
+small modules of ours: a build that finds nothing to do should not pay for loading Jinja,
+Markdown and the rest of the pipeline (:mod:`generator.buildcache` holds the engine).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import time
+from pathlib import Path, PurePath
+from typing import Any
+
+from generator import __version__
+from generator.errors import Problem
+from generator.themes import default_theme_dir
+
+CACHE_DIR = ".zfxxgk-cache"
+_STATE = "state.pickle"  # small: read by every build
+_FORMAT = 2
+
+Snapshot = dict[str, tuple]  # path -> (mtime_ns, size[, content digest])
+# A file changed twice within one tick of the file system's clock keeps its time stamp;
+# a file this recent is also told apart by its content (git's "racily clean" entries).
+_RACY_NS = 2_000_000_000
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def snapshot(root: Path) -> Snapshot:
+    """Size and modification time of every file a build reads: content/, site.yaml and
+    the themes (the site's and the default one)."""
+    stamps: Snapshot = {}
+    now = time.time_ns()
+    for top in (root / "content", root / "themes", default_theme_dir()):
+        _walk(str(top), stamps, now)
+    _stamp_into(str(root / "site.yaml"), stamps, now)
+    return stamps
+
+
+def _walk(folder: str, stamps: Snapshot, now: int) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, stamps, now)
+        else:
+            _stamp_into(entry.path, stamps, now)
+
+
+def _stamp_into(path: str, stamps: Snapshot, now: int) -> None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    stamp: tuple = (st.st_mtime_ns, st.st_size)
+    if now - st.st_mtime_ns < _RACY_NS:
+        stamp += (_digest(path),)
+    stamps[path] = stamp
+
+
+def changed_files(before: Snapshot, now: Snapshot) -> list[Path]:
+    """Files added, removed or modified between two snapshots."""
+    paths = {p for p, stamp in now.items() if _differs(p, before.get(p), stamp)}
+    paths |= before.keys() - now.keys()
+    return sorted(Path(p) for p in paths)
+
+
+def _differs(path: str, old: tuple | None, new: tuple) -> bool:
+    if old is None or old[:2] != new[:2]:
+        return True
+    if len(old) < 3:
+        return False
+    # It was recent at the last build: compare the content itself.
+    return old[2] != (new[2] if len(new) > 2 else _digest(path))
+
+
+def _digest(path: str) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            return hashlib.blake2b(file.read(), digest_size=16).digest()
+    except OSError:
+        return b""
+
+
+@functools.lru_cache(maxsize=1)
+def code_key() -> str:
+    """zfxxgk's version and its code files: a cache written by other code is not used.
+
+    Taken once per process, when the build starts: the code that runs is the code that was
+    there then, even if the files change while a long build runs."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"{_FORMAT}|{__version__}|{sys.version}".encode())
+    package = Path(__file__).resolve().parent
+    for file in sorted(package.rglob("*.py")):
+        st = file.stat()
+        digest.update(f"{file.name}|{st.st_mtime_ns}|{st.st_size}".encode())
+    return digest.hexdigest()
+
+
+@dataclasses.dataclass
+class Stored:
+    """What the last build left, short of the engine itself: enough to tell that nothing
+    changed, and to say so with the same counts and warnings."""
+
+    snapshot: Snapshot
+    unrendered: set[str] | None  # units still to render; None: write output/ afresh
+    problems: list[Problem]  # warnings of that build
+    units: int
+    documents: int
+    files: int
+    generation: int  # pairs this record with the engine file written by the same build
+
+
+def read_stored(root: Path, folder: Path) -> Stored | None:
+    """The last build's record, or None to build afresh (no cache, other code, no output)."""
+    data = load_pickle(cache_dir(root) / _STATE)
+    if not isinstance(data, dict) or data.get("key") != code_key():
+        return None
+    if data.get("folder") != str(folder) or not folder.is_dir():
+        return None
+    try:
+        stored = Stored(
+            data["snapshot"],
+            data["unrendered"],
+            data["problems"],
+            data["units"],
+            data["documents"],
+            len(data["paths"]),
+            data["generation"],
+        )
+    except (KeyError, TypeError):
+        return None  # a record of another shape: build afresh
+    base = str(folder)
+    if not all(os.path.exists(os.path.join(base, path)) for path in data["paths"]):
+        stored.unrendered = None  # files were removed from output/ by hand: write it afresh
+    return stored
+
+
+def write_record(
+    root: Path,
+    generation: int,
+    folder: Path,
+    stamps: Snapshot,
+    paths: set[str],
+    unrendered: set[str] | None,
+    problems: list[Problem],
+    units: int,
+    documents: int,
+) -> None:
+    """Store the record of a build; ``generation`` pairs it with the engine stored with it."""
+    atomic_dump(
+        cache_dir(root) / _STATE,
+        {
+            "key": code_key(),
+            "generation": generation,
+            "folder": str(folder),
+            "snapshot": stamps,
+            "paths": paths,
+            "unrendered": unrendered,
+            "problems": problems,
+            "units": units,
+            "documents": documents,
+        },
+    )
+
+
+def load_pickle(path: Path) -> Any:
+    """The object stored at ``path``, or None when it is missing or unreadable."""
+    # Unpickling builds many small objects; the cyclic collector would walk them again
+    # and again while they are made, tripling the time.
+    gc.disable()
+    try:
+        with open(path, "rb") as file:
+            return pickle.load(file)
+    except Exception:  # noqa: BLE001 - any unreadable cache just means a fresh build
+        return None
+    finally:
+        gc.enable()
+
+
+def atomic_dump(target: Path, value: Any) -> None:
+    """Pickle ``value`` to ``target`` through a file renamed into place: a build stopped
+    half-way never leaves half a file."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    with open(partial, "wb") as file:
+        _Pickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    os.replace(partial, target)
+
+
+class _Pickler(pickle.Pickler):
+    """Stores paths as their text: a path is made again from one string in about 60% of
+    the time it takes from its parts (pathlib's own way), and a 10,000-document site holds
+    tens of thousands of them."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, PurePath):
+            return (type(obj), (str(obj),))
+        return NotImplemented
