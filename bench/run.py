@@ -141,9 +141,19 @@ def zfxxgk_has_quiet() -> bool:
     return "--quiet" in text
 
 
+def _user_env() -> dict[str, str]:
+    """The environment as on a user's machine, where Python keeps compiled bytecode: an
+    installed tool's was written at install time, our checkout's is written by its
+    first run (a sandbox may set PYTHONDONTWRITEBYTECODE, which would make every run of
+    ours compile its modules again)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _zfxxgk_env() -> dict[str, str]:
     """Run this checkout's generator, whatever else is installed."""
-    env = dict(os.environ)
+    env = _user_env()
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     return env
 
@@ -260,7 +270,7 @@ def measure_tool(
     tool: Tool, command: list[str], root: Path, changed: Path, repeat: int, logs: Path
 ) -> list[Scenario]:
     """Cold builds, then no-change rebuilds, then one-document rebuilds; stops at a failure."""
-    env = _zfxxgk_env() if tool.name == "zfxxgk" else None
+    env = _zfxxgk_env() if tool.name == "zfxxgk" else _user_env()
     rows = [Scenario(tool.name, s) for s in _SCENARIOS]
     cold, nochange, onechange = rows
 

@@ -89,3 +89,7 @@ class BuildError(Exception):
 
 class OutputError(Exception):
     """Writing the output failed; the previous output/ is untouched."""
+
+
+class SearchError(Exception):
+    """The search index could not be built; the message is for the editor (Chinese)."""

@@ -24,12 +24,12 @@ from generator.cache import FileCache
 from generator.check import SITE_WIDE_RULES, check_site
 from generator.config import SiteConfig, load_config
 from generator.content import UnitLoad, load_site
-from generator.errors import Problem, Problems
+from generator.errors import Problem, Problems, SearchError
 from generator.links import link_interpretations
 from generator.model import Site
 from generator.output import SyncState, sync_site, write_changed, write_site
 from generator.render import RenderState, SiteRenderer, Stream, ThemeError
-from generator.search import BUNDLE, SearchError, index_folder
+from generator.urls import BUNDLE
 
 
 @dataclass
@@ -255,7 +255,7 @@ class IncrementalBuild:
             jobs=self.jobs,
             collect=functools.partial(_take_side_results, renderer),
             progress=progress,
-            finish=index_folder if self.search else None,
+            finish=_index_folder if self.search else None,
         )
         self.render_state.data.clear()
         for broken, pages, data, bodies in stats.collected:
@@ -295,7 +295,7 @@ class IncrementalBuild:
         outcome.files = len(self.sync_state.paths)
         outcome.written, outcome.removed = outcome.first + stats.written, stats.removed
         if self.search and _pages_changed(stats.written + stats.removed, self.folder):
-            index_folder(self.folder)
+            _index_folder(self.folder)
 
 
 @dataclass
@@ -304,6 +304,12 @@ class _Edited:
 
     sources: set[Path]
     tell: Callable[[list[str]], None] | None
+
+
+def _index_folder(folder: Path) -> float:
+    from generator.searchindex import index_folder  # Pagefind's client only when indexing
+
+    return index_folder(folder)
 
 
 def _pages_changed(paths: list[str], folder: Path) -> bool:

@@ -35,7 +35,8 @@ from generator.config import CONFIG_FILE
 from generator.errors import Problems
 from generator.incremental import IncrementalBuild
 from generator.render import ASSETS
-from generator.search import BUNDLE, PreviewIndex
+from generator.searchindex import PreviewIndex
+from generator.urls import BUNDLE
 
 EVENTS_PATH = "/__zfxxgk/events"
 SCRIPT_PATH = "/__zfxxgk/live.js"
@@ -101,6 +102,8 @@ class LivePreview:
 
     def _first_written(self, paths: list[str]) -> None:
         """The edited document's own page is written: reload it before the lists are."""
+        if self.search is not None:
+            self.search.request()  # a search made from the reloaded page must see the edit
         if not self.problems:
             self._publish(Event("reload", _listed(paths)))
 

@@ -17,7 +17,7 @@ from generator import buildstate
 from generator.build import BuildResult
 from generator.build import build as build_site
 from generator.errors import BuildError
-from generator.search import BUNDLE
+from generator.urls import BUNDLE
 
 STATS = "测试县人民政府/法定主动公开内容/统计信息/公报.md"
 
