@@ -74,6 +74,12 @@ class CheckContext:
             return work(path, Problems())
         return self.cache.get(kind, path, work, Problems())
 
+    def summary(self, unit: Unit) -> UnitSummary:
+        """What the site-wide rules need from ``unit``, reused across rebuilds of ``serve``."""
+        if self.cache is None:
+            return _summarise(unit)
+        return self.cache.derived("check", unit.key, unit, lambda: _summarise(unit))
+
     def display(self, path: Path) -> str:
         try:
             return path.relative_to(self.config.root).as_posix()
@@ -119,6 +125,39 @@ def _calendar_for(key: tuple) -> WorkCalendar:
     """One calendar per distinct site.yaml setting, so that its per-year tables are built
     once per process rather than once per rebuild."""
     return calendar_from_mapping({year: {"holidays": h, "workdays": w} for year, h, w in key})
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    """What the site-wide rules need to know of one unit's documents.
+
+    The site-wide rules run on every rebuild of ``serve``; combining a hundred unit
+    summaries, of which only the changed units' are made afresh, costs far less than
+    walking ten thousand documents. Only what a loaded document never changes is kept:
+    its 解读 links are set again on every rebuild and are read where they are.
+    """
+
+    index_numbers: frozenset[str]  # every 索引号 given in the unit
+    repeated_numbers: frozenset[str]  # 索引号 that two of its documents share
+    by_url: dict[str, Document]  # its documents by page URL, the target of a 解读 link
+    with_interpretations: tuple[Document, ...]  # documents that name a 解读, in order
+
+
+def _summarise(unit: Unit) -> UnitSummary:
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for doc in unit.documents:
+        if doc.index_no in seen:
+            repeated.add(doc.index_no)
+        seen.add(doc.index_no)
+    seen.discard("")
+    repeated.discard("")
+    return UnitSummary(
+        index_numbers=frozenset(seen),
+        repeated_numbers=frozenset(repeated),
+        by_url={doc.url: doc for doc in unit.documents},
+        with_interpretations=tuple(doc for doc in unit.documents if doc.interpretation_refs),
+    )
 
 
 @dataclass(frozen=True)
@@ -247,17 +286,40 @@ def _index_format(ctx: CheckContext) -> None:
 
 
 def _index_unique(ctx: CheckContext) -> None:
+    """Report every document whose 索引号 an earlier document already has.
+
+    Only the units holding a repeated 索引号 are walked document by document, so that a
+    site without duplicates (the usual case) costs a few set operations per unit.
+    """
+    repeated = _repeated_index_numbers(ctx)
+    if not repeated:
+        return
     seen: dict[str, Document] = {}
-    for doc in ctx.site.documents:
-        if not doc.index_no:
+    for unit in ctx.site.units:
+        if repeated.isdisjoint(ctx.summary(unit).index_numbers):
             continue
-        first = seen.setdefault(doc.index_no, doc)
-        if first is not doc:
-            ctx.report(
-                doc.source,
-                doc.meta_lines.get("索引号"),
-                f"索引号“{doc.index_no}”与 {ctx.display(first.source)} 重复；索引号在全站必须唯一",
-            )
+        for doc in unit.documents:
+            if doc.index_no not in repeated:
+                continue
+            first = seen.setdefault(doc.index_no, doc)
+            if first is not doc:
+                ctx.report(
+                    doc.source,
+                    doc.meta_lines.get("索引号"),
+                    f"索引号“{doc.index_no}”与 {ctx.display(first.source)} 重复；索引号在全站必须唯一",
+                )
+
+
+def _repeated_index_numbers(ctx: CheckContext) -> set[str]:
+    """The 索引号 that two or more documents of the site share."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for unit in ctx.site.units:
+        summary = ctx.summary(unit)
+        repeated |= summary.repeated_numbers
+        repeated |= seen & summary.index_numbers
+        seen |= summary.index_numbers
+    return repeated
 
 
 def _index_year(ctx: CheckContext) -> None:
@@ -349,21 +411,34 @@ def _timely_publication(ctx: CheckContext) -> None:
 
 
 def _timely_interpretation(ctx: CheckContext) -> None:
-    by_url = {doc.url: doc for doc in ctx.site.documents}
-    for doc in ctx.site.documents:
-        for link in doc.interpretations:
-            reading = by_url.get(link.url)
-            if reading is None or reading.publish_date <= doc.publish_date:
-                continue
-            line = reading.meta_lines.get("发布日期")
-            days = ctx.workdays_after(doc.publish_date, reading.publish_date, reading.source, line)
-            if days is not None and days > INTERPRETATION_DEADLINE:
-                ctx.report(
-                    reading.source,
-                    line,
-                    f"解读发布于 {reading.publish_date}，晚于所解读文件（{doc.publish_date} 发布）{days} 个工作日，"
-                    f"应在文件公开后 {INTERPRETATION_DEADLINE} 个工作日内发布",
-                )
+    """Report each 解读 published more than the deadline after the document it explains."""
+    by_unit_url = {unit.url: ctx.summary(unit) for unit in ctx.site.units}
+    for summary in by_unit_url.values():
+        for doc in summary.with_interpretations:
+            for link in doc.interpretations:
+                reading = _document_at(link.url, by_unit_url, ctx.site.home_url)
+                if reading is not None and reading.publish_date > doc.publish_date:
+                    _late_interpretation(ctx, doc, reading)
+
+
+def _document_at(url: str, by_unit_url: dict[str, UnitSummary], home: str) -> Document | None:
+    """The document whose page is ``url``: a unit's URL is the home URL, its slug and "/",
+    and each of its pages lies under it."""
+    unit_url = url[: url.find("/", len(home)) + 1]
+    summary = by_unit_url.get(unit_url)
+    return summary.by_url.get(url) if summary is not None else None
+
+
+def _late_interpretation(ctx: CheckContext, doc: Document, reading: Document) -> None:
+    line = reading.meta_lines.get("发布日期")
+    days = ctx.workdays_after(doc.publish_date, reading.publish_date, reading.source, line)
+    if days is not None and days > INTERPRETATION_DEADLINE:
+        ctx.report(
+            reading.source,
+            line,
+            f"解读发布于 {reading.publish_date}，晚于所解读文件（{doc.publish_date} 发布）{days} 个工作日，"
+            f"应在文件公开后 {INTERPRETATION_DEADLINE} 个工作日内发布",
+        )
 
 
 # -- 5. privacy and 6. wording --------------------------------------------------------------
