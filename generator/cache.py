@@ -32,6 +32,7 @@ class FileCache:
     def __init__(self) -> None:
         self._entries: dict[tuple[str, Path], tuple[Any, Any, list]] = {}
         self._kinds: dict[Path, set[str]] = {}  # path -> kinds of work memoised for it
+        self._derived: dict[tuple[str, str], tuple[object, Any]] = {}
 
     def get(
         self, kind: str, path: Path, work: Callable[[Path, Problems], T], problems: Problems
@@ -48,6 +49,21 @@ class FileCache:
         if stamp is not None:
             self._entries[key] = (stamp, result, local.items)
             self._kinds.setdefault(path, set()).add(kind)
+        return result
+
+    def derived(self, kind: str, name: str, source: object, work: Callable[[], T]) -> T:
+        """``work()``, reused while the object stored under ``name`` is ``source`` itself.
+
+        For summaries of a loaded unit: ``serve`` keeps a unit whose folder did not change
+        as the same object and loads a changed one afresh, so identity tells whether the
+        summary still holds. One entry is kept per name.
+        """
+        key = (kind, name)
+        entry = self._derived.get(key)
+        if entry is not None and entry[0] is source:
+            return entry[1]
+        result = work()
+        self._derived[key] = (source, result)
         return result
 
     def forget(self, paths: Iterable[Path]) -> None:

@@ -13,6 +13,7 @@ Rules only read the model and the editor's files; they never change anything.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,13 +24,12 @@ from generator import report_rules, standard
 from generator.cache import FileCache
 from generator.config import SiteConfig
 from generator.errors import ERROR, WARNING, Problem, Problems
-from generator.indexno import IndexPattern
+from generator.indexno import IndexNumber, IndexPattern
 from generator.links import inside, local_target
 from generator.model import Document, Site, Unit
-from generator.privacy import find_personal_numbers
+from generator.privacy import Finding, find_personal_numbers
 from generator.source import read_text
-from generator.views import fingerprint
-from generator.wording import WordingEntry, find_wording, load_default_wording
+from generator.wording import WordingEntry, WordingHit, WordingMatcher, load_default_wording
 from generator.workdays import CalendarError, WorkCalendar, calendar_from_mapping
 
 T = TypeVar("T")
@@ -43,6 +43,9 @@ PHONE = re.compile(
 )
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TEXT_ATTACHMENTS = {".txt", ".csv", ".md", ".json", ".xml", ".html", ".htm"}
+WORDING_SUFFIXES = (".md", ".yaml", ".yml", ".txt")  # files the 错敏词 rule reads
+PRIVACY_RULE_ID = "privacy.personal-numbers"
+WORDING_RULE_ID = "wording"
 MAX_SCANNED_ATTACHMENT = 5 * 1024 * 1024
 # Markdown links and images, and href/src of raw HTML, in a body.
 BODY_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:href|src)\s*=\s*[\"']([^\"']+)[\"']")
@@ -61,6 +64,10 @@ class CheckContext:
     cache: FileCache | None = None
     _calendar: WorkCalendar | None = None
     _reported_years: set[int] = field(default_factory=set)
+    _index_pattern: IndexPattern | None = None
+    _index_numbers: dict[str, IndexNumber | None] = field(default_factory=dict)
+    _text_scan: TextScan | None = None
+    _texts: dict[Path, TextFindings] = field(default_factory=dict)
 
     def report(self, path: Path | None, line: int | None, message: str) -> None:
         rule = self.rule
@@ -73,6 +80,33 @@ class CheckContext:
         if self.cache is None:
             return work(path, Problems())
         return self.cache.get(kind, path, work, Problems())
+
+    def parse_index(self, number: str) -> IndexNumber | None:
+        """``number`` parsed by the site's pattern; once per run, though two rules read it."""
+        if self._index_pattern is None:
+            self._index_pattern = IndexPattern(self.config.index_pattern)
+        if number not in self._index_numbers:
+            self._index_numbers[number] = self._index_pattern.parse(number)
+        return self._index_numbers[number]
+
+    def text_findings(self, path: Path) -> TextFindings:
+        """Personal numbers and 错敏词 in a published file, found on one read of it.
+
+        The privacy and the wording rule each ask for every file; the second to ask gets
+        the first one's answer.
+        """
+        found = self._texts.get(path)
+        if found is None:
+            if self._text_scan is None:
+                self._text_scan = TextScan.for_site(self.config, self.full_site or self.site)
+            found = self._texts[path] = self.scan(self._text_scan.kind, path, self._text_scan.run)
+        return found
+
+    def summary(self, unit: Unit) -> UnitSummary:
+        """What the site-wide rules need from ``unit``, reused across rebuilds of ``serve``."""
+        if self.cache is None:
+            return _summarise(unit)
+        return self.cache.derived("check", unit.key, unit, lambda: _summarise(unit))
 
     def display(self, path: Path) -> str:
         try:
@@ -119,6 +153,39 @@ def _calendar_for(key: tuple) -> WorkCalendar:
     """One calendar per distinct site.yaml setting, so that its per-year tables are built
     once per process rather than once per rebuild."""
     return calendar_from_mapping({year: {"holidays": h, "workdays": w} for year, h, w in key})
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    """What the site-wide rules need to know of one unit's documents.
+
+    The site-wide rules run on every rebuild of ``serve``; combining a hundred unit
+    summaries, of which only the changed units' are made afresh, costs far less than
+    walking ten thousand documents. Only what a loaded document never changes is kept:
+    its 解读 links are set again on every rebuild and are read where they are.
+    """
+
+    index_numbers: frozenset[str]  # every 索引号 given in the unit
+    repeated_numbers: frozenset[str]  # 索引号 that two of its documents share
+    by_url: dict[str, Document]  # its documents by page URL, the target of a 解读 link
+    with_interpretations: tuple[Document, ...]  # documents that name a 解读, in order
+
+
+def _summarise(unit: Unit) -> UnitSummary:
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for doc in unit.documents:
+        if doc.index_no in seen:
+            repeated.add(doc.index_no)
+        seen.add(doc.index_no)
+    seen.discard("")
+    repeated.discard("")
+    return UnitSummary(
+        index_numbers=frozenset(seen),
+        repeated_numbers=frozenset(repeated),
+        by_url={doc.url: doc for doc in unit.documents},
+        with_interpretations=tuple(doc for doc in unit.documents if doc.interpretation_refs),
+    )
 
 
 @dataclass(frozen=True)
@@ -223,18 +290,18 @@ def _index_present(ctx: CheckContext) -> None:
 
 
 def _index_format(ctx: CheckContext) -> None:
-    pattern = IndexPattern(ctx.config.index_pattern)
     units = {unit.key: unit for unit in ctx.site.units}
     for doc in ctx.site.documents:
         if not doc.index_no:
             continue
         line = doc.meta_lines.get("索引号")
-        parsed = pattern.parse(doc.index_no)
+        parsed = ctx.parse_index(doc.index_no)
         if parsed is None:
+            example = IndexPattern(ctx.config.index_pattern).example()
             ctx.report(
                 doc.source,
                 line,
-                f"索引号“{doc.index_no}”格式不正确，应为 {ctx.config.index_pattern}，如 {pattern.example()}",
+                f"索引号“{doc.index_no}”格式不正确，应为 {ctx.config.index_pattern}，如 {example}",
             )
             continue
         unit = units[doc.unit_key]
@@ -247,23 +314,45 @@ def _index_format(ctx: CheckContext) -> None:
 
 
 def _index_unique(ctx: CheckContext) -> None:
+    """Report every document whose 索引号 an earlier document already has.
+
+    Only the units holding a repeated 索引号 are walked document by document, so that a
+    site without duplicates (the usual case) costs a few set operations per unit.
+    """
+    repeated = _repeated_index_numbers(ctx)
+    if not repeated:
+        return
     seen: dict[str, Document] = {}
-    for doc in ctx.site.documents:
-        if not doc.index_no:
+    for unit in ctx.site.units:
+        if repeated.isdisjoint(ctx.summary(unit).index_numbers):
             continue
-        first = seen.setdefault(doc.index_no, doc)
-        if first is not doc:
-            ctx.report(
-                doc.source,
-                doc.meta_lines.get("索引号"),
-                f"索引号“{doc.index_no}”与 {ctx.display(first.source)} 重复；索引号在全站必须唯一",
-            )
+        for doc in unit.documents:
+            if doc.index_no not in repeated:
+                continue
+            first = seen.setdefault(doc.index_no, doc)
+            if first is not doc:
+                ctx.report(
+                    doc.source,
+                    doc.meta_lines.get("索引号"),
+                    f"索引号“{doc.index_no}”与 {ctx.display(first.source)} 重复；索引号在全站必须唯一",
+                )
+
+
+def _repeated_index_numbers(ctx: CheckContext) -> set[str]:
+    """The 索引号 that two or more documents of the site share."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for unit in ctx.site.units:
+        summary = ctx.summary(unit)
+        repeated |= summary.repeated_numbers
+        repeated |= seen & summary.index_numbers
+        seen |= summary.index_numbers
+    return repeated
 
 
 def _index_year(ctx: CheckContext) -> None:
-    pattern = IndexPattern(ctx.config.index_pattern)
     for doc in ctx.site.documents:
-        parsed = pattern.parse(doc.index_no) if doc.index_no else None
+        parsed = ctx.parse_index(doc.index_no) if doc.index_no else None
         if parsed and parsed.year and parsed.year != doc.written_date.year:
             ctx.report(
                 doc.source,
@@ -349,21 +438,34 @@ def _timely_publication(ctx: CheckContext) -> None:
 
 
 def _timely_interpretation(ctx: CheckContext) -> None:
-    by_url = {doc.url: doc for doc in ctx.site.documents}
-    for doc in ctx.site.documents:
-        for link in doc.interpretations:
-            reading = by_url.get(link.url)
-            if reading is None or reading.publish_date <= doc.publish_date:
-                continue
-            line = reading.meta_lines.get("发布日期")
-            days = ctx.workdays_after(doc.publish_date, reading.publish_date, reading.source, line)
-            if days is not None and days > INTERPRETATION_DEADLINE:
-                ctx.report(
-                    reading.source,
-                    line,
-                    f"解读发布于 {reading.publish_date}，晚于所解读文件（{doc.publish_date} 发布）{days} 个工作日，"
-                    f"应在文件公开后 {INTERPRETATION_DEADLINE} 个工作日内发布",
-                )
+    """Report each 解读 published more than the deadline after the document it explains."""
+    by_unit_url = {unit.url: ctx.summary(unit) for unit in ctx.site.units}
+    for summary in by_unit_url.values():
+        for doc in summary.with_interpretations:
+            for link in doc.interpretations:
+                reading = _document_at(link.url, by_unit_url, ctx.site.home_url)
+                if reading is not None and reading.publish_date > doc.publish_date:
+                    _late_interpretation(ctx, doc, reading)
+
+
+def _document_at(url: str, by_unit_url: dict[str, UnitSummary], home: str) -> Document | None:
+    """The document whose page is ``url``: a unit's URL is the home URL, its slug and "/",
+    and each of its pages lies under it."""
+    unit_url = url[: url.find("/", len(home)) + 1]
+    summary = by_unit_url.get(unit_url)
+    return summary.by_url.get(url) if summary is not None else None
+
+
+def _late_interpretation(ctx: CheckContext, doc: Document, reading: Document) -> None:
+    line = reading.meta_lines.get("发布日期")
+    days = ctx.workdays_after(doc.publish_date, reading.publish_date, reading.source, line)
+    if days is not None and days > INTERPRETATION_DEADLINE:
+        ctx.report(
+            reading.source,
+            line,
+            f"解读发布于 {reading.publish_date}，晚于所解读文件（{doc.publish_date} 发布）{days} 个工作日，"
+            f"应在文件公开后 {INTERPRETATION_DEADLINE} 个工作日内发布",
+        )
 
 
 # -- 5. privacy and 6. wording --------------------------------------------------------------
@@ -402,18 +504,70 @@ def _read_for_scan(path: Path) -> str | None:
     return text
 
 
-def _privacy(ctx: CheckContext) -> None:
-    allowed = set(ctx.config.privacy_allowlist)
-    for unit in (ctx.full_site or ctx.site).units:
-        allowed.update(v for v in (unit.contact.phone, unit.contact.fax) if v)
-    kind = "privacy:" + fingerprint(sorted(allowed))
+@dataclass(frozen=True)
+class TextFindings:
+    """What one read of a published file turns up for the privacy and the wording rule."""
 
-    def scan(path: Path, _: Problems) -> list:
+    personal_numbers: list[Finding]
+    wording: list[WordingHit]
+
+
+@dataclass(frozen=True)
+class TextScan:
+    """How this run scans published files: the numbers allowed, the 错敏词 list, and which
+    of the two rules are on. ``kind`` names these settings in the FileCache, so that a
+    file's findings are reused only under the same settings."""
+
+    allowed: frozenset[str] | None  # None: the privacy rule is off
+    wording: WordingMatcher | None  # None: the wording rule is off
+    kind: str
+
+    @classmethod
+    def for_site(cls, config: SiteConfig, site: Site) -> TextScan:
+        allowed = set(config.privacy_allowlist)
+        for unit in site.units:
+            allowed.update(v for v in (unit.contact.phone, unit.contact.fax) if v)
+        return _text_scan(
+            config.checks.get(PRIVACY_RULE_ID) != "off",
+            tuple(sorted(allowed)),
+            config.checks.get(WORDING_RULE_ID) != "off",
+            tuple(config.wording.items()),
+        )
+
+    def run(self, path: Path, _: Problems) -> TextFindings:
         text = _read_for_scan(path)
-        return find_personal_numbers(text, allowed) if text is not None else []
+        if text is None:
+            return TextFindings([], [])
+        numbers = find_personal_numbers(text, self.allowed) if self.allowed is not None else []
+        wording = []
+        if self.wording is not None and path.suffix.lower() in WORDING_SUFFIXES:
+            wording = self.wording.find(text)
+        return TextFindings(numbers, wording)
 
+
+@functools.lru_cache(maxsize=8)
+def _text_scan(
+    privacy_on: bool,
+    allowed: tuple[str, ...],
+    wording_on: bool,
+    site_wording: tuple[tuple[str, str], ...],
+) -> TextScan:
+    """One scan per distinct setting, so that a rebuild of ``serve`` does not compile the
+    错敏词 list and digest the settings again."""
+    entries = load_default_wording() + [
+        WordingEntry(wrong, right, "本站规定") for wrong, right in site_wording
+    ]
+    settings = (privacy_on, allowed, wording_on, entries)
+    return TextScan(
+        allowed=frozenset(allowed) if privacy_on else None,
+        wording=WordingMatcher(entries) if wording_on else None,
+        kind="text:" + hashlib.blake2b(repr(settings).encode(), digest_size=16).hexdigest(),
+    )
+
+
+def _privacy(ctx: CheckContext) -> None:
     for path in _published_texts(ctx.site):
-        for finding in ctx.scan(kind, path, scan):
+        for finding in ctx.text_findings(path).personal_numbers:
             ctx.report(
                 path,
                 finding.line,
@@ -427,19 +581,10 @@ def _mask(number: str) -> str:
 
 
 def _wording(ctx: CheckContext) -> None:
-    entries = load_default_wording() + [
-        WordingEntry(wrong, right, "本站规定") for wrong, right in ctx.config.wording.items()
-    ]
-    kind = "wording:" + fingerprint(entries)
-
-    def scan(path: Path, _: Problems) -> list:
-        text = _read_for_scan(path)
-        return find_wording(text, entries) if text is not None else []
-
     for path in _published_texts(ctx.site):
-        if path.suffix.lower() not in (".md", ".yaml", ".yml", ".txt"):
+        if path.suffix.lower() not in WORDING_SUFFIXES:
             continue
-        for hit in ctx.scan(kind, path, scan):
+        for hit in ctx.text_findings(path).wording:
             ctx.report(path, hit.line, f"“{hit.wrong}”应为“{hit.right}”（{hit.reason}）")
 
 
@@ -458,6 +603,8 @@ def _bodies(site: Site) -> Iterator[tuple[Path, str, int]]:
 
 def body_links(body: str) -> Iterator[tuple[str, int]]:
     """(href, line within body) for every link and image in a Markdown body."""
+    if "](" not in body and "href" not in body and "src" not in body:
+        return  # most bodies have no link, and the pattern is slow to run over a page
     for match in BODY_LINK.finditer(body):
         href = match.group(1) or match.group(2)
         yield href, body.count("\n", 0, match.start()) + 1
@@ -536,13 +683,13 @@ RULES: tuple[CheckRule, ...] = (
         _timely_interpretation,
     ),
     CheckRule(
-        "privacy.personal-numbers",
+        PRIVACY_RULE_ID,
         "不公开身份证号码、手机号码、银行卡号",
         ERROR,
         "条例第十五条",
         _privacy,
     ),
-    CheckRule("wording", "错敏词", WARNING, "", _wording),
+    CheckRule(WORDING_RULE_ID, "错敏词", WARNING, "", _wording),
     CheckRule("links.internal", "站内链接有效", ERROR, "条例第二十四条", _internal_links),
     CheckRule(
         "report.table3",

@@ -70,20 +70,32 @@ def find_wording(text: str, entries: Sequence[WordingEntry]) -> list[WordingHit]
     When two entries share a wrong form the later one wins, so a site's own entries
     appended after the shipped list override it.
     """
-    pattern, by_wrong = _matcher(tuple(entries))
-    if pattern is None:
-        return []
-    hits: list[WordingHit] = []
-    line, position = 1, 0
-    for match in pattern.finditer(text):
-        entry = by_wrong[match.group()]
-        start = match.start()
-        if _deliberate(text, start, match.end(), entry):
-            continue
-        line += text.count("\n", position, start)
-        position = start
-        hits.append(WordingHit(line, entry.wrong, entry.right, entry.reason))
-    return hits
+    return WordingMatcher(entries).find(text)
+
+
+class WordingMatcher:
+    """A list of entries made ready once, for searching many texts: the checker scans
+    every published file, and looking the compiled list up again for each file (by the
+    hash of every entry) was a large part of the scan's cost."""
+
+    def __init__(self, entries: Sequence[WordingEntry]):
+        self._pattern, self._by_wrong = _matcher(tuple(entries))
+
+    def find(self, text: str) -> list[WordingHit]:
+        """Every wrong form in ``text``, in order of appearance (see :func:`find_wording`)."""
+        if self._pattern is None:
+            return []
+        hits: list[WordingHit] = []
+        line, position = 1, 0
+        for match in self._pattern.finditer(text):
+            entry = self._by_wrong[match.group()]
+            start = match.start()
+            if _deliberate(text, start, match.end(), entry):
+                continue
+            line += text.count("\n", position, start)
+            position = start
+            hits.append(WordingHit(line, entry.wrong, entry.right, entry.reason))
+        return hits
 
 
 @lru_cache(maxsize=8)

@@ -9,6 +9,7 @@ from generator.build import load
 from generator.check import RULES, check_site
 from generator.cli import main
 from generator.errors import Problems
+from generator.incremental import IncrementalBuild
 
 DOCS = "content/测试县人民政府/法定主动公开内容"
 
@@ -353,3 +354,31 @@ def test_body_link_to_a_file_outside_content_is_refused_and_never_copied(small_s
 
     out = build(small_site.root, force=True).output_dir
     assert not [p for p in out.rglob("*") if p.is_file() and p.read_bytes() == "内部资料".encode()]
+
+
+def test_serve_rebuild_of_one_unit_still_sees_duplicates_in_other_units(small_site, tmp_path):
+    # serve checks only the units a save touched; the site-wide rules must still compare
+    # the saved unit with every other one, and forget a duplicate once it is fixed.
+    config = small_site.root / "site.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "checks:\n  catalogue.index-unique: 警告\n",
+        encoding="utf-8",
+    )
+    small_site.unit("测试县教育局", UNIT_YAML.replace("名称: 测试县人民政府", "名称: 测试县教育局"))
+    unique = document("公报", "11999900MB0000009X/2025-00009")
+    other = small_site.doc("统计信息", "公报", unique, "测试县教育局")
+    preview = IncrementalBuild(small_site.root, tmp_path / "preview")
+
+    def duplicates(changed):
+        outcome = preview.rebuild(changed)
+        assert outcome.ok, [p.format() for p in outcome.problems.errors]
+        return [p.path.name for p in outcome.problems.items if p.rule == "catalogue.index-unique"]
+
+    assert duplicates(None) == []
+    other.write_text(document("公报"), encoding="utf-8")  # the number of 春耕通知
+    assert duplicates([other]) == ["公报.md"]
+    notice = small_site.root / DOCS / "行政规范性文件/春耕通知.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
+    assert duplicates([notice]) == ["公报.md"]
+    other.write_text(unique, encoding="utf-8")
+    assert duplicates([other]) == []
