@@ -1,9 +1,9 @@
 """The build cache in ``.zfxxgk-cache/``: what one ``zfxxgk build`` leaves for the next.
 
 ``state.pickle``, small, is read by every build (see :mod:`generator.buildstate`).
-``engine.pickle`` is read only when something changed: the incremental engine (units as
-parsed, without their bodies; check findings; page and data-file fingerprints; pinyin
-initials). ``markup/`` holds each rendered Markdown body under a key made of its text,
+``engine.pickle`` and ``units/`` are read only when something changed: the incremental
+engine (page and data-file fingerprints, output files, pinyin initials; and one file per
+unit, as parsed without bodies, with its check findings). ``markup/`` holds each rendered Markdown body under a key made of its text,
 folder and page, so that re-rendering a unit's pages needs Markdown only for the bodies
 that changed; ``templates/`` holds Jinja's compiled templates.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import pickle
 import shutil
 import time
@@ -34,7 +35,8 @@ from generator.errors import Problem
 from generator.incremental import IncrementalBuild
 from generator.slugs import known_initials, learn_initials
 
-_ENGINE = "engine.pickle"  # large: read only when something changed
+_ENGINE = "engine.pickle"  # read only when something changed: the site-wide part
+_UNITS = "units"  # and one file per unit, as parsed (bodies left out), with its findings
 _MARKUP = "markup"
 _TEMPLATES = "templates"
 
@@ -50,28 +52,33 @@ def restore(
     engine = _engine(root, folder, jobs, search)
     try:
         _fill(engine, data)
+        for key, name in data["units"].items():
+            _fill_unit(engine, key, name, load_pickle(directory / _UNITS / name))
     except (KeyError, TypeError):
-        return None  # an engine of another shape: build afresh
+        return None  # an engine of another shape, or a unit file missing: build afresh
     engine.unrendered = stored.unrendered
     return engine
 
 
 def _fill(engine: IncrementalBuild, data: dict) -> None:
-    engine.loads = data["loads"]
-    engine.stripped = set(data["loads"])
-    engine.findings = data["findings"]
     engine.render_state.pages = data["pages"]
     engine.render_state.data = data["data"]
     engine.sync_state.paths = data["paths"]
     engine.sync_state.copied = data["copied"]
     engine.links = data["links"]
-    # Catalogue keys were taken from the units as saved: they hold for the restored ones.
-    engine.render_state.unit_keys = {
-        key: (engine.loads[key].unit, value)
-        for key, value in data["unit_keys"].items()
-        if key in engine.loads
-    }
     learn_initials(data["initials"])
+
+
+def _fill_unit(engine: IncrementalBuild, key: str, name: str, data: dict) -> None:
+    load = data["load"]
+    engine.loads[key] = load
+    engine.stripped.add(key)
+    if data["findings"] is not None:
+        engine.findings[key] = data["findings"]
+    if data["catalogue_key"] is not None:
+        # Taken from the unit as saved: it holds for the restored one.
+        engine.render_state.unit_keys[key] = (load.unit, data["catalogue_key"])
+    engine.stored_units[key] = (name, data["findings"], data["catalogue_key"])
 
 
 def fresh_engine(root: Path, folder: Path, jobs: int, search: bool = True) -> IncrementalBuild:
@@ -94,25 +101,27 @@ def _engine(root: Path, folder: Path, jobs: int, search: bool) -> IncrementalBui
 
 
 def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) -> None:
-    """Store the engine for the next build (bodies left out: they are re-read when needed)."""
+    """Store the engine for the next build (bodies left out: they are re-read when needed).
+
+    Each unit has a file of its own, written again only when the unit was read, checked
+    or digested afresh: a one-document build at 10,000 documents stores one unit, not all
+    of them. Unit files are named by generation and the engine file names the ones that
+    belong to it, so a build stopped half-way never leaves a mixed set.
+    """
     directory = cache_dir(engine.root)
-    directory.mkdir(exist_ok=True)
+    (directory / _UNITS).mkdir(parents=True, exist_ok=True)
     generation = time.time_ns()
+    files = {key: _save_unit(engine, key, generation) for key in engine.loads}
     atomic_dump(
         directory / _ENGINE,
         {
             "generation": generation,
-            "loads": {
-                name: load if name in engine.stripped else _without_bodies(load)
-                for name, load in engine.loads.items()
-            },
-            "findings": engine.findings,
+            "units": files,
             "pages": engine.render_state.pages,
             "data": engine.render_state.data,
             "paths": engine.sync_state.paths,
             "copied": engine.sync_state.copied,
             "links": engine.links,
-            "unit_keys": _catalogue_keys(engine),
             "initials": known_initials(),
         },
     )
@@ -130,17 +139,46 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
         units=len(units),
         documents=sum(len(unit.documents) for unit in units),
     )
+    _remove_unlisted(directory / _UNITS, set(files.values()))
 
 
-def _catalogue_keys(engine: IncrementalBuild) -> dict[str, str]:
-    """Each unit's catalogue key, where it was taken from the unit being saved: without
-    them every build would digest every document of the site again to learn that the
+def _save_unit(engine: IncrementalBuild, key: str, generation: int) -> str:
+    """The name of the file holding unit ``key`` as it is now: the restored one while
+    nothing about the unit changed, else a new one."""
+    findings = engine.findings.get(key)
+    catalogue = _catalogue_key(engine, key)
+    stored = engine.stored_units.get(key)
+    if stored is not None and key in engine.stripped:
+        name, stored_findings, stored_catalogue = stored
+        if stored_findings is findings and stored_catalogue == catalogue:
+            return name
+    load = engine.loads[key]
+    name = f"{hashlib.blake2b(key.encode('utf-8'), digest_size=8).hexdigest()}-{generation}"
+    atomic_dump(
+        cache_dir(engine.root) / _UNITS / name,
+        {
+            "load": load if key in engine.stripped else _without_bodies(load),
+            "findings": findings,
+            "catalogue_key": catalogue,
+        },
+    )
+    return name
+
+
+def _catalogue_key(engine: IncrementalBuild, key: str) -> str | None:
+    """The unit's catalogue key, if it was taken from the unit being saved: without it
+    every build would digest every document of the site again to learn that the
     site-wide lists are unchanged."""
-    return {
-        key: value
-        for key, (unit, value) in engine.render_state.unit_keys.items()
-        if key in engine.loads and engine.loads[key].unit is unit
-    }
+    kept = engine.render_state.unit_keys.get(key)
+    if kept is None or kept[0] is not engine.loads[key].unit:
+        return None
+    return kept[1]
+
+
+def _remove_unlisted(folder: Path, names: set[str]) -> None:
+    for entry in os.scandir(folder):
+        if entry.name not in names:
+            Path(entry.path).unlink(missing_ok=True)
 
 
 def _without_bodies(load: UnitLoad) -> UnitLoad:

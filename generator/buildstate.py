@@ -26,7 +26,7 @@ from generator.themes import default_theme_dir
 
 CACHE_DIR = ".zfxxgk-cache"
 _STATE = "state.pickle"  # small: read by every build
-_FORMAT = 2
+_FORMAT = 3
 
 Snapshot = dict[str, tuple]  # path -> (mtime_ns, size[, content digest])
 # A file changed twice within one tick of the file system's clock keeps its time stamp;

@@ -83,6 +83,8 @@ class IncrementalBuild:
         self.links: dict[Path, tuple] = {}  # each document's cross links when last rendered
         self.unrendered: set[str] | None = None
         self.stripped: set[str] = set()  # units restored without their bodies (build cache)
+        # The build cache's file of each restored unit, to keep while the unit is unchanged.
+        self.stored_units: dict[str, tuple] = {}
 
     def rebuild(
         self,

@@ -87,6 +87,22 @@ def test_one_changed_document_rewrites_only_its_pages(tmp_path):
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
+def test_a_one_document_build_stores_only_its_unit_again(tmp_path):
+    """The cache of a large site is not written out whole after each small edit."""
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    units = root / buildstate.CACHE_DIR / "units"
+    path = root / "content" / STATS
+    stored = []
+    for line in ("第一次补充。", "第二次补充。"):
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+        build(root)
+        stored.append(set(os.listdir(units)))
+    assert len(stored[1]) == len(UNITS) and len(stored[1] - stored[0]) == 1
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
 def test_same_size_edit_within_one_clock_tick_is_still_seen(tmp_path):
     root = tmp_path / "site"
     make_site(root)
