@@ -14,10 +14,9 @@ import posixpath
 
 def relative(from_url: str, to_url: str, pretty: bool = False) -> str:
     """The link from the page at ``from_url`` (a folder URL) to ``to_url``."""
-    start = posixpath.dirname(from_url.rstrip("/") + "/index.html") if from_url else "."
     is_folder = to_url == "" or to_url.endswith("/")
     target = to_url.rstrip("/") or "."
-    link = _relpath(target, start or ".")
+    link = _relpath(target, _start(from_url))
     if not is_folder:
         return link
     if pretty:
@@ -42,6 +41,13 @@ def _relpath(target: str, start: str) -> str:
             break
         common += 1
     return "/".join((*[".."] * (len(at) - common), *to[common:])) or "."
+
+
+@functools.lru_cache(maxsize=4096)
+def _start(from_url: str) -> str:
+    """The folder a page's links start from (a page has dozens of links)."""
+    start = posixpath.dirname(from_url.rstrip("/") + "/index.html") if from_url else "."
+    return start or "."
 
 
 @functools.lru_cache(maxsize=4096)
