@@ -8,6 +8,7 @@ site.yaml drops it for sites that are only ever served over HTTP.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 BUNDLE = "pagefind/"  # the search index's folder in the built site (see generator.search)
@@ -15,10 +16,9 @@ BUNDLE = "pagefind/"  # the search index's folder in the built site (see generat
 
 def relative(from_url: str, to_url: str, pretty: bool = False) -> str:
     """The link from the page at ``from_url`` (a folder URL) to ``to_url``."""
-    start = posixpath.dirname(from_url.rstrip("/") + "/index.html") if from_url else "."
     is_folder = to_url == "" or to_url.endswith("/")
     target = to_url.rstrip("/") or "."
-    link = posixpath.relpath(target, start or ".")
+    link = _relpath(target, _start(from_url))
     if not is_folder:
         return link
     if pretty:
@@ -29,3 +29,34 @@ def relative(from_url: str, to_url: str, pretty: bool = False) -> str:
 def absolute(base_url: str, to_url: str) -> str:
     """``to_url`` under ``base_url`` (used for canonical links, feeds and the 404 page)."""
     return base_url.rstrip("/") + "/" + to_url
+
+
+def _relpath(target: str, start: str) -> str:
+    """``posixpath.relpath(target, start)``, without its two getcwd() and normpath() calls
+    per link: a page has some twenty links, and this was a tenth of rendering a page."""
+    to, at = _segments(target), _segments(start)
+    if to is None or at is None:
+        return posixpath.relpath(target, start)  # an absolute or climbing path: rare
+    common = 0
+    for mine, theirs in zip(to, at, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join((*[".."] * (len(at) - common), *to[common:])) or "."
+
+
+@functools.lru_cache(maxsize=4096)
+def _start(from_url: str) -> str:
+    """The folder a page's links start from (a page has dozens of links)."""
+    start = posixpath.dirname(from_url.rstrip("/") + "/index.html") if from_url else "."
+    return start or "."
+
+
+@functools.lru_cache(maxsize=4096)
+def _segments(path: str) -> tuple[str, ...] | None:
+    """The folders of a site-relative path as ``relpath`` sees them after normalising, or
+    None if the path is absolute or has a ``..`` (left to ``relpath`` itself)."""
+    if path.startswith("/"):
+        return None
+    parts = tuple(part for part in path.split("/") if part and part != ".")
+    return None if ".." in parts else parts

@@ -145,35 +145,46 @@ def fingerprint(value: Any, memo: dict[int, Any] | None = None) -> str:
     return hashlib.blake2b(repr(plain).encode("utf-8"), digest_size=16).hexdigest()
 
 
+_ATOMS = (str, int, float, bool, Decimal, type(None))
+
+
 def _plain(value: Any, memo: dict[int, Any]) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool, Decimal)):
+    """``value`` as plain data for repr(). The memo is looked up before any other test:
+    most of what a page is given (its unit's view, crumbs, listed documents) was met on
+    an earlier page, and a page's context has some forty values to reduce."""
+    if isinstance(value, _ATOMS):
         return value
+    entry = memo.get(id(value))
+    if entry is not None:
+        return entry[1]
     if isinstance(value, (dt.date, Path)):
         return str(value)
     if dataclasses.is_dataclass(value):
-        entry = memo.get(id(value))
-        if entry is None:
-            if isinstance(value, Document):
-                plain = _document_plain(value, memo)
-            else:
-                skipped = _SKIPPED.get(type(value), ())
-                plain = (type(value).__name__,) + tuple(
-                    _plain(getattr(value, name), memo)
-                    for name in _field_names(type(value))
-                    if name not in skipped
-                )
-            # Stand for the object by a short digest, so that pages sharing it (a unit's view,
-            # a document in several lists) do not repeat its whole text; keep the object
-            # alive, so that its id cannot be reused while this memo lives.
-            digest = hashlib.blake2b(repr(plain).encode("utf-8"), digest_size=12).hexdigest()
-            entry = memo[id(value)] = (value, digest)
-        return entry[1]
+        return _dataclass_digest(value, memo)
     if isinstance(value, dict):
-        return tuple((str(k), _plain(v, memo)) for k, v in value.items())
+        return tuple([(str(k), _plain(v, memo)) for k, v in value.items()])
     if isinstance(value, (list, tuple)):
-        return tuple(_plain(v, memo) for v in value)
+        return tuple([_plain(v, memo) for v in value])
     if callable(value):
         return None  # helpers such as rel() depend only on the page URL, which is included
     if isinstance(value, type(standard)):
         return value.__name__
     return repr(value)
+
+
+def _dataclass_digest(value: Any, memo: dict[int, Any]) -> str:
+    """Stand for a record by a short digest, so that pages sharing it (a unit's view, a
+    document in several lists) do not repeat its whole text; the memo keeps the object
+    alive, so that its id cannot be reused while the memo lives."""
+    if isinstance(value, Document):
+        plain = _document_plain(value, memo)
+    else:
+        skipped = _SKIPPED.get(type(value), ())
+        plain = (type(value).__name__,) + tuple(
+            _plain(getattr(value, name), memo)
+            for name in _field_names(type(value))
+            if name not in skipped
+        )
+    digest = hashlib.blake2b(repr(plain).encode("utf-8"), digest_size=12).hexdigest()
+    memo[id(value)] = (value, digest)
+    return digest
