@@ -30,7 +30,6 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.buildstate import CACHE_DIR
 from generator.config import CONFIG_FILE
 from generator.errors import Problems
 from generator.incremental import IncrementalBuild
@@ -45,6 +44,7 @@ LIVE_JS = (Path(__file__).parent / "static" / "live.js").read_bytes()
 QUIET_SECONDS = 0.03  # a burst of saves closer together than this is one rebuild
 EVENTS_KEPT = 32  # events an open page can fall behind by before it reloads to be safe
 LISTED_PATHS = 500  # a reload naming more pages than this reloads every page
+WATCHED = ("content", "themes")  # the folders of the site root whose files are inputs
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
 
 
@@ -168,12 +168,39 @@ def _only_styles(changed: list[Path]) -> bool:
 
 
 class _Watcher(FileSystemEventHandler):
-    """Collects the paths that matter (content, themes, site.yaml) and wakes the loop."""
+    """Collects the paths that matter (content, themes, site.yaml) and wakes the loop.
 
-    def __init__(self, root: Path, output: Path, wake: Callable[[Path], None]):
+    Only ``content/`` and ``themes/`` are watched recursively, and the site root itself
+    for site.yaml: a site folder also holds output/, .git and the build cache, tens of
+    thousands of folders whose churn (a ``zfxxgk build`` beside the preview, a ``git
+    gc``) would overflow the kernel's event queue and make watchdog rescan everything.
+    """
+
+    def __init__(self, root: Path, observer: Observer, wake: Callable[[Path], None]):
         self.root = root
-        self.ignored = (output, root / ".git", root / CACHE_DIR)
+        self.observer = observer
         self.wake = wake
+        self.watched: set[Path] = set()
+
+    def start(self) -> None:
+        self.observer.schedule(self, str(self.root), recursive=False)
+        for name in WATCHED:
+            self._watch(self.root / name)
+
+    def _watch(self, folder: Path) -> bool:
+        """Watch a content or themes folder; False if it is watched already or missing."""
+        if folder in self.watched or not folder.is_dir():
+            return False
+        self.watched.add(folder)
+        self.observer.schedule(self, str(folder), recursive=True)
+        return True
+
+    def _appeared(self, folder: Path) -> None:
+        """A content or themes folder made while serving: watch it, and take the files it
+        already holds as changed (they were made before the watch began)."""
+        if self._watch(folder):
+            for path in [folder, *folder.rglob("*")]:
+                self._consider(path)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -182,16 +209,17 @@ class _Watcher(FileSystemEventHandler):
             return  # a file inside changed; that file's own event says which
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw:
-                self._consider(Path(str(raw)))
+                path = Path(str(raw))
+                if path.parent == self.root and path.name in WATCHED:
+                    self._appeared(path)
+                self._consider(path)
 
     def _consider(self, path: Path) -> None:
-        if any(path == d or d in path.parents for d in self.ignored):
-            return
         name = path.name
         if name.startswith((".", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".partial")):
             return
         relevant = path == self.root / CONFIG_FILE or any(
-            (self.root / top) in path.parents for top in ("content", "themes")
+            (self.root / top) in path.parents for top in WATCHED
         )
         if relevant:
             self.wake(path)
@@ -233,9 +261,8 @@ class DevServer:
         # server: keep the garbage collector from walking it again on every rebuild.
         gc.collect()
         gc.freeze()
-        watcher = _Watcher(self.root, self.root / "output", self._wake)
-        self.observer.schedule(watcher, str(self.root), recursive=True)
         self.observer.start()
+        _Watcher(self.root, self.observer, self._wake).start()
         for target in (self.httpd.serve_forever, self._rebuild_loop):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()

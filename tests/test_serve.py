@@ -160,6 +160,23 @@ def test_stylesheet_change_swaps_css_without_reload(server, small_site):
     assert fetch(server.url + "assets/style.css")[2] == "body { color: #000; }\n"
 
 
+def test_only_content_themes_and_site_yaml_are_watched(server, small_site):
+    """output/, .git and the build cache of a large site hold tens of thousands of
+    folders; watching them would let a build beside the preview overflow the kernel's
+    event queue (watchdog then rescans the whole tree, again and again)."""
+    watches = {(e.watch.path, e.watch.is_recursive) for e in server.observer.emitters}
+    root = str(small_site.root)
+    assert watches == {(root, False), (root + "/content", True)}
+    rebuilds = []
+    server.log = rebuilds.append
+    for name in ("output/zfxxgk/x.html", ".git/objects/ab/cd", ".zfxxgk-cache/state.pickle"):
+        target = small_site.root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("x", encoding="utf-8")
+    time.sleep(0.5)
+    assert rebuilds == []
+
+
 def test_burst_of_saves_is_one_rebuild(server, small_site):
     rebuilds = []
     server.log = rebuilds.append
