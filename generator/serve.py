@@ -19,13 +19,13 @@ import shutil
 import tempfile
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -43,6 +43,7 @@ SCRIPT_TAG = f'<script src="{SCRIPT_PATH}"></script>'.encode()
 LIVE_JS = (Path(__file__).parent / "static" / "live.js").read_bytes()
 QUIET_SECONDS = 0.03  # a burst of saves closer together than this is one rebuild
 EVENTS_KEPT = 32  # events an open page can fall behind by before it reloads to be safe
+RELOAD_WAIT = 0.3  # seconds the rest of a rebuild waits for the edited page to reload
 LISTED_PATHS = 500  # a reload naming more pages than this reloads every page
 WATCHED = ("content", "themes")  # the folders of the site root whose files are inputs
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
@@ -74,6 +75,9 @@ class LivePreview:
         self.generation = 0
         self.events: deque[Event] = deque(maxlen=EVENTS_KEPT)
         self.changed = threading.Condition()
+        self.open_pages: Counter[str] = Counter()  # output paths of the pages open in browsers
+        # Set when a page has fetched the live-reload script, the last thing it asks for.
+        self.reloaded = threading.Event()
 
     def rebuild(self, changed: list[Path]) -> Rebuild:
         outcome = self.engine.rebuild(changed, first=self._first_written)
@@ -104,8 +108,25 @@ class LivePreview:
         """The edited document's own page is written: reload it before the lists are."""
         if self.search is not None:
             self.search.request()  # a search made from the reloaded page must see the edit
-        if not self.problems:
-            self._publish(Event("reload", _listed(paths)))
+        if self.problems:
+            return
+        watched = self._open(paths)
+        self.reloaded.clear()
+        self._publish(Event("reload", _listed(paths)))
+        if watched:
+            # Let the browser fetch the page before the lists are rendered: on two cores
+            # the rest of the rebuild would otherwise slow the reload it waits for.
+            self.reloaded.wait(RELOAD_WAIT)
+
+    def _open(self, paths: list[str]) -> bool:
+        """Whether one of ``paths`` is open in a browser."""
+        with self.changed:
+            return any(self.open_pages[path] for path in paths)
+
+    def page_opened(self, path: str, change: int) -> None:
+        """Count a page's event stream in (1) or out (-1)."""
+        with self.changed:
+            self.open_pages[path] += change
 
     def _announce(self, changed: list[Path], paths: list[str]) -> None:
         """Tell open pages what to do after a good rebuild."""
@@ -355,6 +376,7 @@ class _PreviewHandler(BaseHTTPRequestHandler):
             self._events()
             return
         if path == SCRIPT_PATH:
+            self.dev.preview.reloaded.set()
             self._send(HTTPStatus.OK, "application/javascript; charset=utf-8", LIVE_JS, head)
             return
         if path.startswith("/" + BUNDLE) and self.dev.search is not None:
@@ -422,6 +444,14 @@ class _PreviewHandler(BaseHTTPRequestHandler):
 
     def _events(self) -> None:
         preview = self.dev.preview
+        page = parse_qs(urlsplit(self.path).query).get("page", [""])[0]
+        preview.page_opened(page, 1)
+        try:
+            self._stream_events(preview)
+        finally:
+            preview.page_opened(page, -1)
+
+    def _stream_events(self, preview: LivePreview) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")

@@ -55,7 +55,8 @@
     if (paths === null || paths.indexOf(ownPath()) !== -1) { window.location.reload(); }
   }
 
-  var events = new EventSource("/__zfxxgk/events");
+  // The server is told which page this is: it lets the edited page reload first.
+  var events = new EventSource("/__zfxxgk/events?page=" + encodeURIComponent(ownPath()));
   events.addEventListener("reload", reload);
   events.addEventListener("css", function () { hideOverlay(); refreshStyles(); });
   events.addEventListener("problems", function (e) { showOverlay(JSON.parse(e.data)); });
