@@ -25,7 +25,7 @@ from generator.check import SITE_WIDE_RULES, check_site
 from generator.config import SiteConfig, load_config
 from generator.content import UnitLoad, load_site
 from generator.errors import Problem, Problems, SearchError
-from generator.links import link_interpretations
+from generator.links import LinkMemo, link_interpretations
 from generator.model import Site
 from generator.output import SyncState, sync_site, write_changed, write_site
 from generator.render import RenderState, SiteRenderer, Stream, ThemeError
@@ -79,7 +79,7 @@ class IncrementalBuild:
         self.sync_state = SyncState()
         self.loads: dict[str, UnitLoad] = {}  # units as last loaded, by folder name
         self.findings: dict[str, list[Problem]] = {}  # per-unit check findings, by folder
-        self.link_memo: dict = {}
+        self.link_memo = LinkMemo()
         self.links: dict[Path, tuple] = {}  # each document's cross links when last rendered
         self.unrendered: set[str] | None = None
         self.stripped: set[str] = set()  # units restored without their bodies (build cache)
@@ -173,17 +173,22 @@ class IncrementalBuild:
         return site, touched
 
     def _relinked(self, site: Site) -> set[str]:
-        """Units with a document whose cross links changed (a 解读 in another unit moved)."""
+        """Units with a document whose cross links changed (a 解读 in another unit moved).
+
+        Only documents with links now (as the linker noted) or at the last rebuild can
+        have changed: most documents have no cross links at all."""
         units = set()
         current = {}
-        for unit in site.units:
-            for doc in unit.documents:
-                if not (doc.interpretations or doc.interprets or doc.source in self.links):
-                    continue  # most documents have no cross links at all
-                links = (tuple(doc.interpretations), tuple(doc.interprets))
-                current[doc.source] = links
-                if self.links.get(doc.source, links) != links:
-                    units.add(unit.key)
+        for doc in self.link_memo.linked or ():
+            links = (tuple(doc.interpretations), tuple(doc.interprets))
+            current[doc.source] = links
+            if self.links.get(doc.source, links) != links:
+                units.add(doc.unit_key)
+        keys = {unit.key for unit in site.units}
+        for source in self.links.keys() - current.keys():
+            key = self._unit_of(source)
+            if key in keys:
+                units.add(key)  # its document lost its links
         self.links = current
         return units
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import Problems
-from generator.model import Link, Site, Unit
+from generator.model import Document, Link, Site, Unit
 
 _EXTERNAL = ("http://", "https://")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -52,29 +53,41 @@ def unit_page_index(unit: Unit) -> dict[Path, str]:
     return pages
 
 
-def link_interpretations(
-    site: Site, problems: Problems, memo: dict[tuple[Path, str], Path] | None = None
-) -> None:
+@dataclass
+class LinkMemo:
+    """What linking learnt, for the next rebuild: how each reference resolved, every
+    document by source (kept in step unit by unit), and the documents given links."""
+
+    resolved: dict[tuple[Path, str], Path] = field(default_factory=dict)
+    by_source: dict[Path, Document] = field(default_factory=dict)
+    units: dict[str, tuple[Unit, list[Document]]] = field(default_factory=dict)
+    linked: list[Document] | None = None  # None: not linked yet, every document is reset
+
+
+def link_interpretations(site: Site, problems: Problems, memo: LinkMemo | None = None) -> None:
     """Resolve each document's 解读 references and link the pair both ways.
 
     Starts from empty links, so that documents reused from an earlier load are linked
-    afresh; ``memo`` keeps how each reference resolved, for the next rebuild.
+    afresh. With ``memo`` (serve, the build engine) a rebuild looks only at the units
+    loaded afresh and the documents that carry links, not at every document of the site.
     """
-    memo = memo if memo is not None else {}
-    by_source = {doc.source: doc for doc in site.documents}
-    for document in site.documents:
+    memo = memo if memo is not None else LinkMemo()
+    citing = _update_units(site, memo)
+    for document in site.documents if memo.linked is None else memo.linked:
         document.interpretations = []
         document.interprets = []
-    for document in site.documents:
+    linked: list[Document] = []
+    for document in citing:
         for raw, line in document.interpretation_refs:
             if raw.startswith(_EXTERNAL):
                 document.interpretations.append(Link("政策解读", raw, external=True))
+                linked.append(document)
                 continue
             key = (document.source, raw)
-            path = memo.get(key)
+            path = memo.resolved.get(key)
             if path is None:
-                path = memo[key] = normal(document.source.parent / raw)
-            target = by_source.get(path)
+                path = memo.resolved[key] = normal(document.source.parent / raw)
+            target = memo.by_source.get(path)
             if target is None:
                 problems.error(
                     document.source,
@@ -87,3 +100,23 @@ def link_interpretations(
                 continue
             document.interpretations.append(Link(target.title, target.url))
             target.interprets.append(Link(document.title, document.url))
+            linked += (document, target)
+    memo.linked = list({id(doc): doc for doc in linked}.values())
+
+
+def _update_units(site: Site, memo: LinkMemo) -> list[Document]:
+    """Bring ``memo.by_source`` in step with the site's units; return the documents that
+    cite a 解读, in site order."""
+    current = {unit.key: unit for unit in site.units}
+    for key, (unit, _) in list(memo.units.items()):
+        if current.get(key) is not unit:
+            for document in unit.documents:
+                memo.by_source.pop(document.source, None)
+            del memo.units[key]
+    citing: list[Document] = []
+    for key, unit in current.items():
+        if key not in memo.units:
+            memo.by_source.update((doc.source, doc) for doc in unit.documents)
+            memo.units[key] = (unit, [doc for doc in unit.documents if doc.interpretation_refs])
+        citing += memo.units[key][1]
+    return citing

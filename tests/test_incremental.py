@@ -1,10 +1,11 @@
 """An incremental rebuild (as ``serve`` does it) gives exactly the site a clean build gives."""
 
+import re
 import tempfile
 from pathlib import Path
 
 from conftest import SITE_YAML, UNIT_YAML, SiteTree, document
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build
@@ -18,6 +19,7 @@ EDITS = (
     "delete",
     "unit-name",
     "interpretation-title",
+    "interpretation-target",
     "site-name",
     "break-and-fix",
 )
@@ -94,6 +96,21 @@ def apply(tree: SiteTree, edit: str, unit: str, step: int) -> list[Path]:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("办法解读\n", f"办法解读（{step}）\n", 1), encoding="utf-8")
         return [path]
+    if edit == "interpretation-target":  # its own 解读 → the other unit's → none → its own
+        path = docs / "行政规范性文件/办法.md"
+        other = next(u for u in UNITS if u != unit)
+        own, elsewhere = (
+            "../政策解读/办法解读.md",
+            f"../../../{other}/法定主动公开内容/政策解读/办法解读.md",
+        )
+        text = path.read_text(encoding="utf-8")
+        now = re.search(r"解读: \[([^\]]*)\]\n", text)
+        following = {own: elsewhere, elsewhere: None}.get(now.group(1)) if now else own
+        text = text.replace(now.group(0), "") if now else text
+        end = text.index("---\n", 4)  # the end of the front matter
+        line = f"解读: [{following}]\n" if following else ""
+        path.write_text(text[:end] + line + text[end:], encoding="utf-8")
+        return [path]
     if edit == "site-name":
         path = tree.root / "site.yaml"
         path.write_text(
@@ -108,6 +125,9 @@ def apply(tree: SiteTree, edit: str, unit: str, step: int) -> list[Path]:
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(st.tuples(st.sampled_from(EDITS), st.sampled_from(UNITS)), min_size=1, max_size=6))
+# Each unit's 办法 cites the other's 解读; then one drops it, leaving the other unit's
+# 解读 with no links at all although nothing in that unit changed.
+@example(edits=[("interpretation-target", u) for u in (UNITS[0], UNITS[1], UNITS[0])])
 def test_incremental_output_equals_a_clean_build(edits):
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "site"
