@@ -41,9 +41,9 @@ EVENTS_PATH = "/__zfxxgk/events"
 SCRIPT_PATH = "/__zfxxgk/live.js"
 SCRIPT_TAG = f'<script src="{SCRIPT_PATH}"></script>'.encode()
 LIVE_JS = (Path(__file__).parent / "static" / "live.js").read_bytes()
-QUIET_SECONDS = 0.03  # a burst of saves closer together than this is one rebuild
+QUIET_SECONDS = 0.02  # a burst of saves closer together than this is one rebuild
 EVENTS_KEPT = 32  # events an open page can fall behind by before it reloads to be safe
-RELOAD_WAIT = 0.3  # seconds the rest of a rebuild waits for the edited page to reload
+RELOAD_WAIT = 0.5  # seconds the rest of a rebuild waits for the edited page to reload
 LISTED_PATHS = 500  # a reload naming more pages than this reloads every page
 WATCHED = ("content", "themes")  # the folders of the site root whose files are inputs
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
@@ -76,8 +76,8 @@ class LivePreview:
         self.events: deque[Event] = deque(maxlen=EVENTS_KEPT)
         self.changed = threading.Condition()
         self.open_pages: Counter[str] = Counter()  # output paths of the pages open in browsers
-        # Set when a page has fetched the live-reload script, the last thing it asks for.
-        self.reloaded = threading.Event()
+        self.awaited: set[str] = set()  # edited pages told to reload, until one is back
+        self.reloaded = threading.Event()  # set when one of them has loaded again
 
     def rebuild(self, changed: list[Path]) -> Rebuild:
         outcome = self.engine.rebuild(changed, first=self._first_written)
@@ -110,23 +110,23 @@ class LivePreview:
             self.search.request()  # a search made from the reloaded page must see the edit
         if self.problems:
             return
-        watched = self._open(paths)
-        self.reloaded.clear()
+        with self.changed:
+            self.awaited = {path for path in paths if self.open_pages[path]}
+            self.reloaded.clear()
         self._publish(Event("reload", _listed(paths)))
-        if watched:
-            # Let the browser fetch the page before the lists are rendered: on two cores
+        if self.awaited:
+            # Let the browser load the page before the lists are rendered: on two cores
             # the rest of the rebuild would otherwise slow the reload it waits for.
             self.reloaded.wait(RELOAD_WAIT)
-
-    def _open(self, paths: list[str]) -> bool:
-        """Whether one of ``paths`` is open in a browser."""
-        with self.changed:
-            return any(self.open_pages[path] for path in paths)
+            self.awaited = set()
 
     def page_opened(self, path: str, change: int) -> None:
-        """Count a page's event stream in (1) or out (-1)."""
+        """Count a page's event stream in (1) or out (-1). A page opens its stream once
+        it has loaded, so an awaited page opening one is back on screen."""
         with self.changed:
             self.open_pages[path] += change
+            if change > 0 and path in self.awaited:
+                self.reloaded.set()
 
     def _announce(self, changed: list[Path], paths: list[str]) -> None:
         """Tell open pages what to do after a good rebuild."""
@@ -376,7 +376,6 @@ class _PreviewHandler(BaseHTTPRequestHandler):
             self._events()
             return
         if path == SCRIPT_PATH:
-            self.dev.preview.reloaded.set()
             self._send(HTTPStatus.OK, "application/javascript; charset=utf-8", LIVE_JS, head)
             return
         if path.startswith("/" + BUNDLE) and self.dev.search is not None:

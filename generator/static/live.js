@@ -55,10 +55,19 @@
     if (paths === null || paths.indexOf(ownPath()) !== -1) { window.location.reload(); }
   }
 
-  // The server is told which page this is: it lets the edited page reload first.
-  var events = new EventSource("/__zfxxgk/events?page=" + encodeURIComponent(ownPath()));
-  events.addEventListener("reload", reload);
-  events.addEventListener("css", function () { hideOverlay(); refreshStyles(); });
-  events.addEventListener("problems", function (e) { showOverlay(JSON.parse(e.data)); });
-  events.addEventListener("ok", hideOverlay);
+  // Connected once the page has loaded, naming the page: the server lets an edited page
+  // reload before it goes on with the rest of a rebuild, and learns here that it has.
+  function connect() {
+    var events = new EventSource("/__zfxxgk/events?page=" + encodeURIComponent(ownPath()));
+    events.addEventListener("reload", reload);
+    events.addEventListener("css", function () { hideOverlay(); refreshStyles(); });
+    events.addEventListener("problems", function (e) { showOverlay(JSON.parse(e.data)); });
+    events.addEventListener("ok", hideOverlay);
+  }
+
+  if (document.readyState === "complete") {
+    connect();
+  } else {
+    window.addEventListener("load", connect);
+  }
 })();
