@@ -6,6 +6,7 @@ import shutil
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -77,6 +78,29 @@ def test_serves_pages_with_live_script_and_charset(server):
     assert (status, kind) == (200, "text/css; charset=utf-8")
     # the script is only added on the fly: the built files have none
     assert "live.js" not in (server.folder / DOC_URL / "index.html").read_text(encoding="utf-8")
+
+
+def test_theme_files_are_kept_by_the_browser_until_they_change(server, small_site):
+    """A reload fetches the page alone: its scripts and stylesheets are named by version."""
+    import re
+
+    def style_link() -> str:
+        return re.search(r'href="([^"]*assets/style\.css\?v=\d+)"', fetch(server.url + DOC_URL)[2])[
+            1
+        ]
+
+    first = style_link()
+    url = urllib.parse.urljoin(server.url + DOC_URL, first)
+    with urllib.request.urlopen(url, timeout=5) as response:
+        assert response.headers["Cache-Control"] == "max-age=31536000, immutable"
+    with urllib.request.urlopen(server.url + "assets/style.css", timeout=5) as response:
+        assert response.headers["Cache-Control"] == "no-store"  # unversioned: never kept
+    theme = small_site.root / "themes/default/static"
+    theme.mkdir(parents=True)
+    stream = EventStream(server.url)
+    write(theme / "style.css", "body { color: #000; }\n")
+    assert stream.next()[0] == "css"
+    assert style_link() != first
 
 
 def test_binds_loopback_by_default(server):
