@@ -3,9 +3,10 @@
 ``state.pickle``, small, is read by every build (see :mod:`generator.buildstate`).
 ``engine.pickle`` and ``units/`` are read only when something changed: the incremental
 engine (page and data-file fingerprints, output files, pinyin initials; and one file per
-unit, as parsed without bodies, with its check findings). ``markup/`` holds each rendered Markdown body under a key made of its text,
-folder and page, so that re-rendering a unit's pages needs Markdown only for the bodies
-that changed; ``templates/`` holds Jinja's compiled templates.
+unit, as parsed without bodies, with its check findings). ``markup/`` holds each rendered
+Markdown body under a key made of its text, folder and page, so that re-rendering a
+unit's pages needs Markdown only for the bodies that changed; ``templates/`` holds
+Jinja's compiled templates.
 
 A cache that is missing, unreadable or written by other code is ignored (the build starts
 afresh); deleting the folder is always safe.

@@ -24,13 +24,20 @@ from generator.sitemap import PageDate, site_pages, sitemap_files
 from generator.traditional import PREFIX, TraditionalCopy, protected_strings, with_traditional
 
 
+def traditional_copier(site: Site, config: SiteConfig) -> TraditionalCopy | None:
+    """What makes the 繁體 copy of a file, if the site wants one; made once per build, as
+    it gathers the strings to keep from every document of the site."""
+    return TraditionalCopy(config, protected_strings(site, config)) if config.traditional else None
+
+
 def streams(
-    renderer: SiteRenderer, site: Site, config: SiteConfig, units: list[Unit]
+    renderer: SiteRenderer,
+    site: Site,
+    config: SiteConfig,
+    units: list[Unit],
+    copier: TraditionalCopy | None,
 ) -> list[Stream]:
     """The site-wide stream, then one stream per unit of ``units``."""
-    copier = (
-        TraditionalCopy(config, protected_strings(site, config)) if config.traditional else None
-    )
     site_wide = functools.partial(_site_wide, renderer, site, config, copier)
     return [
         site_wide,
@@ -39,14 +46,12 @@ def streams(
 
 
 def edited_files(
-    renderer: SiteRenderer, site: Site, config: SiteConfig, units: list[Unit], sources: set[Path]
-) -> Iterator[OutputFile]:
+    renderer: SiteRenderer, units: list[Unit], sources: set[Path], copier: TraditionalCopy | None
+) -> Iterable[OutputFile]:
     """The files of the documents edited in ``sources`` (with their 繁體 copies), for
     ``serve`` to write before the rest of a rebuild."""
     files = chain.from_iterable(renderer.edited_document_files(u, sources) for u in units)
-    if not config.traditional:
-        return files
-    return with_traditional(files, TraditionalCopy(config, protected_strings(site, config)))
+    return _with_copies(files, copier)
 
 
 def _site_wide(
@@ -57,9 +62,7 @@ def _site_wide(
         search_files(renderer),
         _memoised(renderer, "lists", lambda: _lists(renderer, site, config)),
     )
-    if copier is not None:
-        files = with_traditional(files, copier)
-    yield from files
+    yield from _with_copies(files, copier)
     yield from _memoised(renderer, "sitemap", lambda: _sitemap(site, config))
 
 
@@ -96,6 +99,12 @@ def _unit(
     renderer: SiteRenderer, config: SiteConfig, unit: Unit, copier: TraditionalCopy | None
 ) -> Iterable[OutputFile]:
     files = chain(renderer.unit_files(unit), [unit_feed_file(unit, config)])
+    return _with_copies(files, copier)
+
+
+def _with_copies(
+    files: Iterable[OutputFile], copier: TraditionalCopy | None
+) -> Iterable[OutputFile]:
     return files if copier is None else with_traditional(files, copier)
 
 

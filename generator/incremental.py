@@ -286,14 +286,15 @@ class IncrementalBuild:
     ) -> None:
         """Write the pages that changed in place; leave the other units' files alone."""
         units = [u for u in site.units if pending is None or u.key in pending]
+        copier = find.traditional_copier(site, renderer.config)
         first_pages = 0
         if edited.tell is not None and edited.sources and pending is not None:
-            first = find.edited_files(renderer, site, renderer.config, units, edited.sources)
+            first = find.edited_files(renderer, units, edited.sources, copier)
             outcome.first, first_pages = write_changed(first, self.folder, self.sync_state)
             if outcome.first:
                 edited.tell(outcome.first)
         keep = () if pending is None else tuple(u.url for u in site.units if u.key not in pending)
-        streams = find.streams(renderer, site, renderer.config, units)
+        streams = find.streams(renderer, site, renderer.config, units, copier)
         files = chain.from_iterable(stream() for stream in streams)
         stats = sync_site(
             files, self.folder, self.sync_state, find.kept_prefixes(keep, renderer.config)
@@ -328,7 +329,8 @@ def render_streams(renderer: SiteRenderer, site: Site) -> list[Stream]:
     """The site-wide files, then one stream per unit, largest first so that parallel
     workers finish together."""
     units = sorted(site.units, key=lambda unit: -len(unit.documents))
-    return find.streams(renderer, site, renderer.config, units)
+    copier = find.traditional_copier(site, renderer.config)
+    return find.streams(renderer, site, renderer.config, units, copier)
 
 
 def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str], dict, dict]:
