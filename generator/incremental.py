@@ -182,8 +182,8 @@ class IncrementalBuild:
         for doc in self.link_memo.linked or ():
             links = (tuple(doc.interpretations), tuple(doc.interprets))
             current[doc.source] = links
-            if self.links.get(doc.source, links) != links:
-                units.add(doc.unit_key)
+            if self.links.get(doc.source, _NO_LINKS) != links:
+                units.add(doc.unit_key)  # gained, lost or changed a link
         keys = {unit.key for unit in site.units}
         for source in self.links.keys() - current.keys():
             key = self._unit_of(source)
@@ -304,6 +304,9 @@ class IncrementalBuild:
         outcome.written, outcome.removed = outcome.first + stats.written, stats.removed
         if self.search and _pages_changed(stats.written + stats.removed, self.folder):
             _index_folder(self.folder)
+
+
+_NO_LINKS: tuple = ((), ())  # a document absent from IncrementalBuild.links had no links
 
 
 @dataclass

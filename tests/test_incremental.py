@@ -128,6 +128,9 @@ def apply(tree: SiteTree, edit: str, unit: str, step: int) -> list[Path]:
 # Each unit's 办法 cites the other's 解读; then one drops it, leaving the other unit's
 # 解读 with no links at all although nothing in that unit changed.
 @example(edits=[("interpretation-target", u) for u in (UNITS[0], UNITS[1], UNITS[0])])
+# ...and the first two steps alone: the first unit's 解读, left with no link by the first
+# step, gains one from the other unit at the second, with nothing in its own unit changed.
+@example(edits=[("interpretation-target", u) for u in (UNITS[0], UNITS[1])])
 def test_incremental_output_equals_a_clean_build(edits):
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "site"
