@@ -40,6 +40,7 @@ from generator.urls import BUNDLE
 
 EVENTS_PATH = "/__zfxxgk/events"
 SCRIPT_PATH = "/__zfxxgk/live.js"
+SHOWN_PATH = "/__zfxxgk/shown"  # a page updated in place says so here
 SCRIPT_TAG = f'<script src="{SCRIPT_PATH}"></script>'.encode()
 LIVE_JS = (Path(__file__).parent / "static" / "live.js").read_bytes()
 QUIET_SECONDS = 0.02  # a burst of saves closer together than this is one rebuild
@@ -81,8 +82,8 @@ class LivePreview:
         self.events: deque[Event] = deque(maxlen=EVENTS_KEPT)
         self.changed = threading.Condition()
         self.open_pages: Counter[str] = Counter()  # output paths of the pages open in browsers
-        self.awaited: set[str] = set()  # edited pages told to reload, until one is back
-        self.reloaded = threading.Event()  # set when one of them has loaded again
+        self.awaited: set[str] = set()  # edited pages told to reload, until one shows it
+        self.reloaded = threading.Event()  # set when one of them shows the edit
 
     def rebuild(self, changed: list[Path]) -> Rebuild:
         outcome = self.engine.rebuild(changed, first=self._first_written)
@@ -130,8 +131,17 @@ class LivePreview:
         it has loaded, so an awaited page opening one is back on screen."""
         with self.changed:
             self.open_pages[path] += change
-            if change > 0 and path in self.awaited:
-                self.reloaded.set()
+            if change > 0:
+                self._shown(path)
+
+    def page_updated(self, path: str) -> None:
+        """A page has put the edit in place without reloading (live.js) and shows it."""
+        with self.changed:
+            self._shown(path)
+
+    def _shown(self, path: str) -> None:
+        if path in self.awaited:
+            self.reloaded.set()
 
     def _announce(self, changed: list[Path], paths: list[str]) -> None:
         """Tell open pages what to do after a good rebuild."""
@@ -380,6 +390,10 @@ class _PreviewHandler(BaseHTTPRequestHandler):
         if path == EVENTS_PATH:
             self._events()
             return
+        if path == SHOWN_PATH:
+            self.dev.preview.page_updated(self._page())
+            self._send(HTTPStatus.NO_CONTENT, "text/plain; charset=utf-8", b"", head)
+            return
         if path == SCRIPT_PATH:
             self._send(HTTPStatus.OK, "application/javascript; charset=utf-8", LIVE_JS, head)
             return
@@ -453,9 +467,13 @@ class _PreviewHandler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(data)
 
+    def _page(self) -> str:
+        """The page a live.js request speaks for: its output path ("a/b/index.html")."""
+        return parse_qs(urlsplit(self.path).query).get("page", [""])[0]
+
     def _events(self) -> None:
         preview = self.dev.preview
-        page = parse_qs(urlsplit(self.path).query).get("page", [""])[0]
+        page = self._page()
         preview.page_opened(page, 1)
         try:
             self._stream_events(preview)

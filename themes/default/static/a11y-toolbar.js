@@ -95,6 +95,9 @@
   function ready() {
     start();
     watchScrollBoxes();
+    // The local preview (zfxxgk serve) can put an edited page's <main> in place without a
+    // reload; its new tables need watching too.
+    document.addEventListener("zfxxgk:updated", watchScrollBoxes);
   }
 
   if (document.readyState === "loading") {
