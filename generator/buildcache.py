@@ -194,7 +194,7 @@ def _without_bodies(load: UnitLoad) -> UnitLoad:
         rules=[dataclasses.replace(r, body="") for r in unit.rules],
         guide=dataclasses.replace(unit.guide, body="") if unit.guide else None,
     )
-    return UnitLoad(light, load.problems)
+    return UnitLoad(light, load.problems, load.override)
 
 
 class DiskMemo:

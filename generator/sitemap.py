@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape
 
 from generator import standard
 from generator.config import SiteConfig
@@ -109,7 +109,7 @@ def _urlset(pages: list[PageDate], config: SiteConfig) -> bytes:
     for page in pages:
         lastmod = f"<lastmod>{page.lastmod.isoformat()}</lastmod>" if page.lastmod else ""
         lines.append(
-            f"<url><loc>{escape(absolute(config.base_url, page.url))}</loc>{lastmod}</url>"
+            f"<url><loc>{escape(absolute(config.base_url, page.url), quote=False)}</loc>{lastmod}</url>"
         )
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
@@ -121,7 +121,7 @@ def _index(names: list[str], chunks: list[list[PageDate]], config: SiteConfig) -
         dates = [p.lastmod for p in chunk if p.lastmod]
         lastmod = f"<lastmod>{max(dates).isoformat()}</lastmod>" if dates else ""
         lines.append(
-            f"<sitemap><loc>{escape(absolute(config.base_url, name))}</loc>{lastmod}</sitemap>"
+            f"<sitemap><loc>{escape(absolute(config.base_url, name), quote=False)}</loc>{lastmod}</sitemap>"
         )
     lines.append("</sitemapindex>\n")
     return "\n".join(lines).encode("utf-8")

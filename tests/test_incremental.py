@@ -151,3 +151,21 @@ def test_incremental_output_equals_a_clean_build(edits):
             assert rebuild.ok, [p.format(root) for p in rebuild.problems.errors]
         clean = build(root, search=False).output_dir  # serve indexes apart
         assert tree_bytes(preview.folder) == tree_bytes(clean)
+
+
+def test_a_unit_moved_by_a_new_neighbour_is_read_again(tmp_path):
+    """A new unit whose initials come first takes an unchanged unit's address: the
+    unchanged unit is read again under its new one (its _unit.yaml included)."""
+    tree = make_site(tmp_path / "site")
+    preview = LivePreview(tree.root, tmp_path / "preview")
+    assert preview.rebuild([]).ok
+    name = "测试县交易局"  # the initials of 测试县教育局, and before it in code-point order
+    tree.unit(name, UNIT_YAML.replace("测试县人民政府", name).replace("层级: 政府", "层级: 部门"))
+    added = tree.doc(
+        "统计信息", "公报", document(f"{name}统计公报", "11999900MB0000009X/2025-00091"), name
+    )
+    rebuild = preview.rebuild([tree.root / "content" / name / "_unit.yaml", added])
+    assert rebuild.ok, [p.format(tree.root) for p in rebuild.problems.errors]
+    clean = build(tree.root, search=False).output_dir
+    assert tree_bytes(preview.folder) == tree_bytes(clean)
+    assert any(name.startswith("zfxxgk/csxjyj-") for name in tree_bytes(clean))
