@@ -59,7 +59,9 @@ class LinkMemo:
     document by source (kept in step unit by unit), and the documents given links."""
 
     resolved: dict[tuple[Path, str], Path] = field(default_factory=dict)
-    by_source: dict[Path, Document] = field(default_factory=dict)
+    # By the path's text: a path read back from the build cache computes its hash from
+    # its parts on first use, five times the cost of its text's (10,000 per build).
+    by_source: dict[str, Document] = field(default_factory=dict)
     units: dict[str, tuple[Unit, list[Document]]] = field(default_factory=dict)
     linked: list[Document] | None = None  # None: not linked yet, every document is reset
 
@@ -87,7 +89,7 @@ def link_interpretations(site: Site, problems: Problems, memo: LinkMemo | None =
             path = memo.resolved.get(key)
             if path is None:
                 path = memo.resolved[key] = normal(document.source.parent / raw)
-            target = memo.by_source.get(path)
+            target = memo.by_source.get(str(path))
             if target is None:
                 problems.error(
                     document.source,
@@ -111,12 +113,12 @@ def _update_units(site: Site, memo: LinkMemo) -> list[Document]:
     for key, (unit, _) in list(memo.units.items()):
         if current.get(key) is not unit:
             for document in unit.documents:
-                memo.by_source.pop(document.source, None)
+                memo.by_source.pop(str(document.source), None)
             del memo.units[key]
     citing: list[Document] = []
     for key, unit in current.items():
         if key not in memo.units:
-            memo.by_source.update((doc.source, doc) for doc in unit.documents)
+            memo.by_source.update((str(doc.source), doc) for doc in unit.documents)
             memo.units[key] = (unit, [doc for doc in unit.documents if doc.interpretation_refs])
         citing += memo.units[key][1]
     return citing

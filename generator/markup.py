@@ -20,7 +20,11 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from generator.links import inside, local_target, normal
@@ -73,18 +77,16 @@ class MarkupRenderer:
         self.memo = memo if memo is not None else {}
         self._current: _Context | None = None
         self._md = markdown.Markdown(
+            # Instances, not names: a name is looked up among the entry points of every
+            # installed package, which took 65 ms of each build at 10,000 documents.
             extensions=[
-                "tables",
-                "footnotes",
-                "sane_lists",
-                "fenced_code",
-                "toc",
+                TableExtension(),
+                FootnoteExtension(BACKLINK_TITLE="返回正文第 %d 处引用"),
+                SaneListExtension(),
+                FencedCodeExtension(),
+                TocExtension(slugify=slugify_unicode),
                 _LinkExtension(self),
             ],
-            extension_configs={
-                "toc": {"slugify": slugify_unicode},
-                "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处引用"},
-            },
             output_format="html",
         )
         self._toc = self._md.treeprocessors["toc"]
