@@ -90,6 +90,8 @@ class MarkupRenderer:
             output_format="html",
         )
         self._toc = self._md.treeprocessors["toc"]
+        self._inline = self._md.treeprocessors["inline"]
+        self._patterns = InlinePatterns(self._md.inlinePatterns)
 
     def render(self, text: str, source: Path, page_url: str) -> Rendered:
         """Render ``text`` (the body of ``source``) for the page at ``page_url``."""
@@ -101,6 +103,7 @@ class MarkupRenderer:
         self._current = _Context(folder, page_url, Rendered(""))
         self._md.reset()
         self._toc.marker = _TOC_MARKER if _may_hold_toc_marker(text) else ""
+        self._inline.inlinePatterns = self._patterns.select(text)
         html = self._md.convert(text)
         context, self._current = self._current, None
         result = context.result
@@ -149,6 +152,64 @@ def _may_hold_toc_marker(text: str) -> bool:
     of converting a body, and it is needed only if the text has the marker: Markdown's
     first step only drops its own control characters (STX, ETX) from the source."""
     return _TOC_MARKER in text.replace("\x02", "").replace("\x03", "")
+
+
+# What an inline pattern of Python-Markdown cannot match without: its regular expression
+# needs one of these in the text it looks at. That text is the body with Markdown's own
+# placeholders put in (control characters, letters and digits), tabs made spaces and
+# line ends made "\n", so a pattern whose strings are all missing from the body can
+# never match in it. Patterns not named here (other extensions') are always tried.
+_TRIGGERS = {
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "footnote": ("[",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("[",),
+    "image_reference": ("[",),
+    "short_reference": ("[",),
+    "short_image_ref": ("[",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  \n", "  \r", "\t"),
+    "html": ("<",),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
+}
+
+
+class InlinePatterns:
+    """Markdown's inline patterns, given to its inline processor as a tuple holding only
+    those that can match in the body at hand.
+
+    The processor tries every pattern on every piece of text, some 600 tries per body
+    of plain Chinese prose that none of them matches; it also looks each pattern up
+    through the registry, which re-checks its order every time. Together about 40% of
+    the time Markdown takes per body, for the same HTML.
+    """
+
+    def __init__(self, registry: markdown.util.Registry):
+        self.patterns = tuple(registry)
+        self.needs: list[tuple[str, ...] | None] = [None] * len(self.patterns)
+        for name, strings in _TRIGGERS.items():
+            if name not in registry:
+                continue
+            index = registry.get_index_for_name(name)
+            if type(self.patterns[index]).__module__.startswith("markdown."):
+                self.needs[index] = strings
+        self.strings = sorted({s for strings in self.needs if strings for s in strings})
+        self.chosen: dict[frozenset[str], tuple] = {}
+
+    def select(self, text: str) -> tuple:
+        present = frozenset(s for s in self.strings if s in text)
+        chosen = self.chosen.get(present)
+        if chosen is None:
+            chosen = self.chosen[present] = tuple(
+                pattern
+                for pattern, needs in zip(self.patterns, self.needs, strict=True)
+                if needs is None or any(s in present for s in needs)
+            )
+        return chosen
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.markup import MarkupRenderer
 
 
@@ -33,3 +36,53 @@ def test_a_marker_split_by_control_characters_is_still_a_marker(tmp_path):
     # Markdown drops STX and ETX from the source before anything else.
     html = _render(tmp_path, "[TO\x02C]\n\n## 标题\n")
     assert '<div class="toc">' in html
+
+
+_FRAGMENTS = [
+    "通知全文",
+    "abc",
+    "[链接](其他.md)",
+    "![图](图.png)",
+    "[引用][1]\n\n[1]: https://example.org/\n",
+    "[短引用]\n\n[短引用]: https://example.org/a\n",
+    "<https://example.org/x>",
+    "<someone@example.org>",
+    "<span>行内</span>",
+    "&amp;",
+    "&#x4E2D;",
+    "**加粗**",
+    "_强调_",
+    "*斜体*",
+    "`代码`",
+    "\\*",
+    "行末两空格  \n下一行",
+    "制表\t\n下一行",
+    "回车  \r\n下一行",
+    "脚注[^1]\n\n[^1]: 脚注内容\n",
+    "| 列一 | 列二 |\n|:---|---:|\n| `1` | **2** |\n",
+    "- 列表 *项*\n- 二\n",
+    "```\n[不是链接](x)\n```\n",
+    "\n\n",
+    " ",
+    "\x02",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=8))
+def test_only_the_inline_patterns_that_can_match_are_tried(fragments):
+    """Trying only the patterns whose characters are in the body gives the same HTML as
+    trying every pattern, whatever the body holds."""
+    text = "".join(fragments)
+    content = Path("/nonexistent/content")
+    fast = MarkupRenderer({}, content)
+    every = MarkupRenderer({}, content)
+    every._patterns.select = lambda text: every._patterns.patterns  # noqa: SLF001
+    source = content / "单位" / "文件.md"
+    assert fast.render(text, source, "dw/wj/").html == every.render(text, source, "dw/wj/").html
+
+
+def test_inline_patterns_are_filtered_by_the_characters_they_need(tmp_path):
+    patterns = MarkupRenderer({}, tmp_path)._patterns  # noqa: SLF001
+    assert len(patterns.select("只有中文的正文。")) == 0
+    assert 0 < len(patterns.select("一个[链接](x)")) < len(patterns.patterns)
