@@ -191,6 +191,24 @@ def filesize(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+class PageIndex:
+    """Every page by source (for links between bodies), made on first use from each
+    unit's part, kept while the unit object is: most builds render no body with a local
+    link, and at 10,000 documents the index takes 10,000 path hashes."""
+
+    def __init__(self, site: Site, kept: dict[str, tuple[Unit, dict[Path, str]]]):
+        self._site = site
+        self._kept = kept
+        self._pages: dict[Path, str] | None = None
+
+    def get(self, source: Path) -> str | None:
+        if self._pages is None:
+            self._pages = {}
+            for unit in self._site.units:
+                self._pages.update(_kept_for(self._kept, unit, unit_page_index))
+        return self._pages.get(source)
+
+
 class SiteRenderer:
     """Renders every page of one site; one instance per build."""
 
@@ -273,12 +291,8 @@ class SiteRenderer:
         self.state.markup_renderer = (settings, renderer)
         return renderer
 
-    def _page_index(self, site: Site) -> dict[Path, str]:
-        """Every page by source, from each unit's part kept while the unit object is."""
-        pages: dict[Path, str] = {}
-        for unit in site.units:
-            pages.update(_kept_for(self.state.unit_pages, unit, unit_page_index))
-        return pages
+    def _page_index(self, site: Site) -> PageIndex:
+        return PageIndex(site, self.state.unit_pages)
 
     def _environment(self, config: SiteConfig) -> jinja2.Environment:
         """Reuse the compiled templates of the last build while the theme chain is the same
