@@ -7,6 +7,7 @@ the regulations is the business of ``check``.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -30,7 +31,15 @@ from generator.model import (
     Unit,
 )
 from generator.report import ReportData, parse_report
-from generator.slugs import VALID_SLUG, SlugCollision, SlugRequest, assign_slugs, pinyin_initials
+from generator.slugs import (
+    VALID_SLUG,
+    SlugCollision,
+    SlugRequest,
+    assign_slugs,
+    known_initials,
+    learn_initials,
+    pinyin_initials,
+)
 from generator.source import (
     LineDict,
     MarkdownSource,
@@ -130,12 +139,14 @@ class _Loader:
         problems: Problems,
         cache: FileCache | None,
         reuse: Mapping[str, UnitLoad] | None = None,
+        jobs: int = 1,
     ):
         self.config = config
         self.problems = problems
         self.content = config.content_dir
         self.cache = cache
         self.reuse = reuse or {}
+        self.jobs = jobs
         self.loads: dict[str, UnitLoad] = {}
 
     def _read(self, kind: str, path: Path, work):
@@ -160,10 +171,32 @@ class _Loader:
                 continue
             heads.append(self._unit_head(entry))
         slugs = self._slugs([SlugRequest(h.folder.name, h.override) for h in heads], self.content)
-        units = [self._unit_load(head, f"{home}{slugs[head.folder.name]}/") for head in heads]
+        urls = {head.folder.name: f"{home}{slugs[head.folder.name]}/" for head in heads}
+        self._read_in_parallel(heads, urls)
+        units = [self._unit_load(head, urls[head.folder.name]) for head in heads]
         self._check_parents(units)
         units.sort(key=_unit_sort_key)
         return Site(units=units, home_url=home)
+
+    def _read_in_parallel(self, heads: list[_UnitHead], urls: dict[str, str]) -> None:
+        """Read the units to read in ``jobs`` forked processes, and reuse what they read.
+
+        Only without a file cache (a one-shot build: serve keeps every parsed file for its
+        next rebuild, which a worker's cache would not give back). Reading is about 0.7 ms
+        a document; the units travel back pickled, at about a tenth of that.
+        """
+        todo = [h for h in heads if h.read]
+        if self.jobs <= 1 or self.cache is not None or len(todo) < 2 or not _can_fork():
+            return
+        tasks = [(self.config, head, urls[head.folder.name]) for head in todo]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(self.jobs, len(tasks))) as pool:
+            done = pool.map(_read_unit, tasks, chunksize=1)
+        reuse = dict(self.reuse)
+        for head, (load, initials) in zip(todo, done, strict=True):
+            reuse[head.folder.name] = load
+            learn_initials(initials)
+        self.reuse = reuse
 
     def _unit_head(self, folder: Path, reuse: bool = True) -> _UnitHead:
         """The unit's _unit.yaml, read unless the unit is reused: its slug override is
@@ -691,18 +724,36 @@ def load_site(
     cache: FileCache | None = None,
     reuse: Mapping[str, UnitLoad] | None = None,
     loads: dict[str, UnitLoad] | None = None,
+    jobs: int = 1,
 ) -> Site:
     """Read ``content/`` into a :class:`Site`; problems go to ``problems``.
 
     ``serve`` passes a ``cache`` so that unchanged files are not parsed again, and
     ``reuse``: the units whose folders did not change, taken as they are. ``loads``
-    receives every unit loaded, for the next call.
+    receives every unit loaded, for the next call. Without a cache, units are read by
+    ``jobs`` processes.
     """
-    loader = _Loader(config, problems, cache, reuse)
+    loader = _Loader(config, problems, cache, reuse, jobs)
     site = loader.site()
     if loads is not None:
         loads.update(loader.loads)
     return site
+
+
+def _read_unit(task: tuple[SiteConfig, _UnitHead, str]) -> tuple[UnitLoad, dict[str, str]]:
+    """One unit read in a worker (see _Loader._read_in_parallel), with the pinyin
+    initials worked out on the way, which the build cache keeps for later builds."""
+    config, head, url = task
+    before = set(known_initials())
+    loader = _Loader(config, Problems(), None)
+    unit = loader._unit(head.folder, head.data, url)
+    load = UnitLoad(unit, head.problems + loader.problems.items, head.override)
+    learnt = {name: slug for name, slug in known_initials().items() if name not in before}
+    return load, learnt
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _load_report(path: Path, problems: Problems) -> tuple[LineDict, ReportData] | None:

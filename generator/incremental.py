@@ -154,7 +154,7 @@ class IncrementalBuild:
         while True:
             found = Problems()
             loads: dict[str, UnitLoad] = {}
-            site = load_site(config, found, self.cache, reuse, loads)
+            site = load_site(config, found, self.cache, reuse, loads, jobs=self.jobs)
             link_interpretations(site, found, self.link_memo)
             touched = {unit.key for unit in site.units if unit.key not in reuse}
             touched |= self._relinked(site)

@@ -210,3 +210,45 @@ def test_base_url_prefix_and_pretty_urls(small_site):
     page = html(out, "zfxxgk/csxrmzf/")
     assert 'href="zfxxgkzn/"' in page
     assert 'href="/xxgk/zfxxgk/"' in (out / "404.html").read_text(encoding="utf-8")
+
+
+def test_units_read_in_parallel_give_the_same_site_and_messages(small_site, tmp_path):
+    """A build reads units in worker processes (one per core by default): the pages,
+    the warnings and the errors, in their order, are those of a one-process build."""
+    from conftest import UNIT_YAML
+
+    name = "测试县教育局"
+    small_site.unit(
+        name, UNIT_YAML.replace("测试县人民政府", name).replace("层级: 政府", "层级: 部门")
+    )
+    small_site.doc(
+        "统计信息", "公报", document(f"{name}统计公报", "11999900MB0000009X/2025-00091"), name
+    )
+    one = build(small_site.root, jobs=1, clean=True, search=False)
+    pages = {
+        p.relative_to(one.output_dir): p.read_bytes()
+        for p in one.output_dir.rglob("*")
+        if p.is_file()
+    }
+    two = build(small_site.root, jobs=2, clean=True, search=False)
+    assert {
+        p.relative_to(two.output_dir): p.read_bytes()
+        for p in two.output_dir.rglob("*")
+        if p.is_file()
+    } == pages
+    assert [p.format() for p in two.problems.items] == [p.format() for p in one.problems.items]
+    assert one.problems.items  # the small site has warnings to compare
+
+    broken = small_site.root / "content" / name / "法定主动公开内容/统计信息/公报.md"
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("标题: ", "标题: [", 1), encoding="utf-8"
+    )
+    (small_site.root / "content/测试县人民政府/_unit.yaml").write_text(
+        "名称: [\n", encoding="utf-8"
+    )
+    messages = []
+    for jobs in (1, 2):
+        with pytest.raises(BuildError) as failed:
+            build(small_site.root, jobs=jobs, clean=True, search=False)
+        messages.append([p.format() for p in failed.value.problems.items])
+    assert messages[0] == messages[1] and len(messages[0]) >= 2
