@@ -265,12 +265,15 @@ class IncrementalBuild:
             finish=_index_folder if self.search else None,
         )
         self.render_state.data.clear()
-        for broken, pages, data, bodies in stats.collected:
+        units = {unit.key: unit for unit in site.units}
+        for broken, pages, data, bodies, keys in stats.collected:
             renderer.broken_links.extend(broken)
             self.render_state.pages.update(pages)
             self.render_state.data.update(data)
             if bodies:
                 self.render_state.markup.update(bodies)
+            for key, digest in keys.items():
+                self.render_state.unit_keys[key] = (units[key], digest)
         self.sync_state = SyncState(paths=set(stats.paths))
         outcome.full = True
         outcome.pages, outcome.files = stats.pages, stats.files
@@ -336,10 +339,11 @@ def render_streams(renderer: SiteRenderer, site: Site) -> list[Stream]:
     return find.streams(renderer, site, renderer.config, units, copier)
 
 
-def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str], dict, dict]:
+def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str], dict, dict, dict]:
     """What a worker noted while writing one stream: broken links, page and data-file
-    fingerprints and (when the memo lives in memory, as in ``serve``) the Markdown bodies
-    it rendered.
+    fingerprints, (when the memo lives in memory, as in ``serve``) the Markdown bodies
+    it rendered, and the units' catalogue keys if it worked them out (the build cache
+    keeps them: without them the next build would digest every document again).
 
     Runs in the worker that wrote the stream; taken pieces are cleared so that the next
     stream of the same worker reports only its own.
@@ -352,4 +356,6 @@ def _take_side_results(renderer: SiteRenderer) -> tuple[list, dict[str, str], di
     if isinstance(renderer.state.markup, dict):
         bodies = dict(renderer.state.markup)
         renderer.state.markup.clear()
-    return renderer.take_broken_links(), pages, data, bodies
+    keys = {key: kept[1] for key, kept in renderer.state.unit_keys.items()}
+    renderer.state.unit_keys = {}
+    return renderer.take_broken_links(), pages, data, bodies, keys
