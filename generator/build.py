@@ -41,8 +41,9 @@ class BuildResult:
     unchanged: bool = False  # nothing had changed since the last build
 
 
-def load(root: Path, problems: Problems) -> tuple[SiteConfig, Site]:
-    """Read and link a site; raises BuildError if the config itself is unusable."""
+def load(root: Path, problems: Problems, jobs: int = 1) -> tuple[SiteConfig, Site]:
+    """Read and link a site (units read by ``jobs`` processes); raises BuildError if the
+    config itself is unusable."""
     from generator.config import load_config
     from generator.content import load_site
     from generator.links import link_interpretations
@@ -50,7 +51,7 @@ def load(root: Path, problems: Problems) -> tuple[SiteConfig, Site]:
     config = load_config(root, problems)
     if config is None:
         raise BuildError(problems)
-    site = load_site(config, problems)
+    site = load_site(config, problems, jobs=jobs)
     link_interpretations(site, problems)
     return config, site
 

@@ -268,8 +268,9 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     if args.list_rules:
         return _list_rules()
     problems = Problems()
+    jobs = os.cpu_count() or 1
     try:
-        config, site = load(root, problems)
+        config, site = load(root, problems, jobs)
     except BuildError:
         _report(problems, root, args.format)
         return EXIT_ERRORS
@@ -277,7 +278,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
         for item in assign_index_numbers(site, config):
             print(f"{item.path.relative_to(root).as_posix()}: 已补齐索引号 {item.index_no}")
         problems = Problems()
-        config, site = load(root, problems)
+        config, site = load(root, problems, jobs)
     check_site(site, config, problems, external=args.external)
     _report(problems, root, args.format)
     if args.format == "text":
