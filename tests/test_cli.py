@@ -94,3 +94,12 @@ def test_build_units_names_a_missing_unit_folder(small_site, capsys):
     assert main(["-C", str(small_site.root), "build", "--units", "不存在的局"]) == 2
     assert "不存在的局" in capsys.readouterr().err
     assert not (small_site.root / "output").exists()
+
+
+def test_the_command_leaves_with_its_output_complete(small_site):
+    """The command skips the interpreter's teardown (cli.run); what it printed still
+    arrives whole through a pipe, and the exit code is main()'s."""
+    result = run("build", "--quiet", "--no-search", cwd=small_site.root)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["documents"] == 3
+    assert run("build", "--quiet", "--no-search", cwd=small_site.root).stdout.endswith("}\n")
