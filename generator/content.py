@@ -222,15 +222,20 @@ class _Loader:
         if load is None or load.unit.url != url:
             if not head.read:  # reused but moved to another address: read it after all
                 head = self._unit_head(folder, reuse=False)
-            outer, self.problems = self.problems, Problems()
-            try:
-                unit = self._unit(folder, head.data, url)
-                load = UnitLoad(unit, head.problems + self.problems.items, head.override)
-            finally:
-                self.problems = outer
+            load = self._fresh_load(head, url)
         self.problems.items.extend(load.problems)
         self.loads[folder.name] = load
         return load.unit
+
+    def _fresh_load(self, head: _UnitHead, url: str) -> UnitLoad:
+        """Read the unit of ``head`` at ``url``, with the problems found in its folder
+        (those of its _unit.yaml first)."""
+        outer, self.problems = self.problems, Problems()
+        try:
+            unit = self._unit(head.folder, head.data, url)
+            return UnitLoad(unit, head.problems + self.problems.items, head.override)
+        finally:
+            self.problems = outer
 
     def _unit_yaml(self, folder: Path) -> LineDict | None:
         path = folder / UNIT_FILE
@@ -744,10 +749,8 @@ def _read_unit(task: tuple[SiteConfig, _UnitHead, str]) -> tuple[UnitLoad, dict[
     """One unit read in a worker (see _Loader._read_in_parallel), with the pinyin
     initials worked out on the way, which the build cache keeps for later builds."""
     config, head, url = task
-    before = set(known_initials())
-    loader = _Loader(config, Problems(), None)
-    unit = loader._unit(head.folder, head.data, url)
-    load = UnitLoad(unit, head.problems + loader.problems.items, head.override)
+    before = known_initials()
+    load = _Loader(config, Problems(), None)._fresh_load(head, url)
     learnt = {name: slug for name, slug in known_initials().items() if name not in before}
     return load, learnt
 
