@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from generator import buildstate
 from generator.errors import BuildError, Problems
-from generator.urls import BUNDLE
+from generator.urls import SEARCH_MANIFEST
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig
@@ -86,7 +86,7 @@ def build(
         pending = stored.unrendered  # None: output/ must be written afresh
         if pending is not None and units is not None:
             pending = pending & units
-        indexed = not search or (output / BUNDLE).is_dir()
+        indexed = not search or (output / SEARCH_MANIFEST).is_file()
         if not changed and pending == set() and indexed and not force:
             return _unchanged(stored, output, started)
     # Something to do: only now load the pipeline (Jinja, Markdown, the checker...).

@@ -31,6 +31,11 @@ class Footer:
     conac_image: str = ""  # the 标识 badge, a file in the theme's static/ folder (→ assets/)
 
 
+# Pages per Pagefind index (generator.searchindex.Shards): about 0.9 GB of memory each
+# while it is made, and few enough shards for the search page to merge.
+SEARCH_SHARD_PAGES = 2500
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Everything site.yaml can set, with defaults for what it leaves out."""
@@ -52,6 +57,7 @@ class SiteConfig:
     traditional: bool = False  # also publish a 繁體 copy under zh-hant/ (generator.traditional)
     traditional_variant: str = "tw"  # tw: 臺灣正體 (s2twp), hk: 香港繁體 (s2hk)
     traditional_protect: tuple[str, ...] = ()  # strings never converted (names, 文号)
+    search_shard_pages: int = SEARCH_SHARD_PAGES  # HTML pages per search index shard
 
     @property
     def content_dir(self) -> Path:
@@ -90,6 +96,7 @@ _KEYS = {
         "traditional",
         "traditional_variant",
         "traditional_protect",
+        "search_shard_pages",
     )
 }
 _FOOTER_KEYS = {
@@ -127,6 +134,9 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         ),
         "wording": _text_mapping(data, "wording", path, problems),
         "calendar": _calendar(data, path, problems),
+        "search_shard_pages": _positive_int(
+            data, "search_shard_pages", SEARCH_SHARD_PAGES, path, problems
+        ),
         **_traditional(data, path, problems),
     }
     return SiteConfig(root=root, site_name=site_name, **options)

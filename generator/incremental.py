@@ -29,7 +29,8 @@ from generator.links import LinkMemo, link_interpretations
 from generator.model import Site
 from generator.output import SyncState, sync_site, write_changed, write_site
 from generator.render import RenderState, SiteRenderer, Stream, ThemeError
-from generator.urls import BUNDLE
+from generator.search import Shards
+from generator.urls import SEARCH_MANIFEST
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Outcome:
     ok: bool
     problems: Problems
     site: Site | None = None
+    config: SiteConfig | None = None  # the site.yaml this run used
     pages: int = 0  # HTML pages rendered (or found unchanged) this time
     files: int = 0  # files of the whole built site
     written: list[str] = field(default_factory=list)  # of them, ``first`` came first
@@ -115,7 +117,7 @@ class IncrementalBuild:
         if config is None:
             return self._finish(outcome, started)
         site, touched = self._load_and_check(config, problems, dirty)
-        outcome.site = site
+        outcome.site, outcome.config = site, config
         pending = None
         if dirty is not None and self.unrendered is not None:
             pending = touched | self.unrendered
@@ -262,7 +264,7 @@ class IncrementalBuild:
             jobs=self.jobs,
             collect=functools.partial(_take_side_results, renderer),
             progress=progress,
-            finish=_index_folder if self.search else None,
+            finish=functools.partial(self._index_afresh, renderer) if self.search else None,
         )
         self.render_state.data.clear()
         units = {unit.key: unit for unit in site.units}
@@ -305,8 +307,21 @@ class IncrementalBuild:
         outcome.pages = stats.pages + first_pages
         outcome.files = len(self.sync_state.paths)
         outcome.written, outcome.removed = outcome.first + stats.written, stats.removed
-        if self.search and _pages_changed(stats.written + stats.removed, self.folder):
-            _index_folder(self.folder)
+        if self.search:
+            shards = self.shards(renderer.site, renderer.config)
+            changed = outcome.written + outcome.removed
+            if _index_stale(self.folder, shards, changed):
+                _index(self.folder, shards, changed, self.jobs)
+
+    def shards(self, site: Site, config: SiteConfig) -> Shards:
+        """How the search index of the output folder is split, as the site is now."""
+        return Shards.for_pages(self.sync_state.paths, site.home_url, config.search_shard_pages)
+
+    def _index_afresh(self, renderer: SiteRenderer, folder: Path) -> None:
+        """The whole search index of a folder written afresh (before it is swapped in)."""
+        pages = [path.relative_to(folder).as_posix() for path in folder.rglob("*.html")]
+        shards = Shards.for_pages(pages, renderer.site.home_url, renderer.config.search_shard_pages)
+        _index(folder, shards, None, self.jobs)
 
 
 _NO_LINKS: tuple = ((), ())  # a document absent from IncrementalBuild.links had no links
@@ -320,15 +335,19 @@ class _Edited:
     tell: Callable[[list[str]], None] | None
 
 
-def _index_folder(folder: Path) -> float:
+def _index(folder: Path, shards: Shards, changed: list[str] | None, jobs: int) -> None:
     from generator.searchindex import index_folder  # Pagefind's client only when indexing
 
-    return index_folder(folder)
+    index_folder(folder, shards, changed, jobs)
 
 
-def _pages_changed(paths: list[str], folder: Path) -> bool:
-    """Whether the search index must be made again: a page changed, or there is none."""
-    return any(p.endswith(".html") for p in paths) or not (folder / BUNDLE).is_dir()
+def _index_stale(folder: Path, shards: Shards, changed: list[str]) -> bool:
+    """Whether the search index must be made again: a page changed, or the index is
+    missing or split otherwise (the site grew, or site.yaml changed the shard size)."""
+    if any(p.endswith(".html") for p in changed):
+        return True
+    manifest = folder / SEARCH_MANIFEST
+    return not manifest.is_file() or shards.bundles_in(manifest.read_bytes()) is None
 
 
 def render_streams(renderer: SiteRenderer, site: Site) -> list[Stream]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -25,8 +26,8 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from concurrent.futures import Future
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,9 @@ from pagefind.service import PagefindService
 
 from generator.errors import SearchError
 from generator.render import OutputFile
+from generator.search import Shards
 from generator.searchterms import with_hints
-from generator.urls import BUNDLE
+from generator.urls import BUNDLE, SEARCH_MANIFEST
 
 BODY_MARK = b"data-pagefind-body"
 IN_FLIGHT = 64  # pages handed to the binary and not yet acknowledged
@@ -103,9 +105,9 @@ class SearchIndexer:
         try:
             self._call(self._index.write_files(output_path=str(scratch)))
             return [
-                OutputFile(BUNDLE + file.relative_to(scratch).as_posix(), data=file.read_bytes())
-                for file in sorted(scratch.rglob("*"))
-                if file.is_file() and not file.name.startswith(_UNUSED)
+                OutputFile(BUNDLE + name, data=data)
+                for name, data in sorted(_written_bundle(scratch).items())
+                if not name.startswith(_UNUSED)
             ]
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -120,68 +122,194 @@ class SearchIndexer:
         self._loop.close()
 
 
-def index_folder(folder: Path) -> float:
-    """Index the content pages of a built folder and put the bundle in ``folder/pagefind``.
+def _written_bundle(scratch: Path, timeout: float = 30.0) -> dict[str, bytes]:
+    """The bundle Pagefind wrote to ``scratch``, once it is all there.
 
-    ``serve`` uses this after a rebuild: its preview folder is complete on disk even when
-    only some units were rendered. The new bundle is written beside the old one and swapped
-    in, so the search page never reads half a bundle. Returns the seconds it took.
+    Pagefind 1.5.2's service can answer WriteFiles before its last files have their bytes:
+    with two indexes made at once, a shard was seen with an empty pagefind-entry.json and
+    wasm file. No file of a bundle is empty, and the entry file is JSON: read until that
+    holds and two readings agree.
+    """
+    deadline = time.monotonic() + timeout
+    last: dict[str, bytes] | None = None
+    while True:
+        files = {
+            path.relative_to(scratch).as_posix(): path.read_bytes()
+            for path in scratch.rglob("*")
+            if path.is_file()
+        }
+        if files == last and _complete(files):
+            return files
+        if time.monotonic() > deadline:
+            raise SearchError("建立搜索索引失败：Pagefind 未写完索引文件")
+        last = files
+        time.sleep(0.05)
+
+
+def _complete(files: dict[str, bytes]) -> bool:
+    try:
+        json.loads(files.get("pagefind-entry.json", b""))
+    except ValueError:
+        return False
+    return all(files.values())
+
+
+def index_folder(
+    folder: Path, shards: Shards, changed: Iterable[str] | None, jobs: int = 1
+) -> float:
+    """Bring the Pagefind indexes of a built folder up to date under ``folder/pagefind``.
+
+    ``changed`` names the pages (paths relative to ``folder``) written or removed since
+    the indexes were made; only their shards are indexed again. None, a missing index or
+    another split than ``shards`` index every shard. Each new bundle is written beside the
+    old one and swapped in, and the manifest changes before a bundle it no longer lists is
+    removed, so the search page never reads half an index; ``jobs`` shards are indexed at
+    once. Returns the seconds it took.
     """
     started = time.perf_counter()
-    indexer = SearchIndexer()
-    try:
-        for page in sorted(folder.rglob("*.html")):
-            data = page.read_bytes()
-            if BODY_MARK in data:
-                indexer.add(page.relative_to(folder).as_posix(), data)
-        files = indexer.bundle()
-    finally:
-        indexer.close()
-    fresh = folder / ".pagefind-new"
-    old = folder / ".pagefind-old"
-    for stale in (fresh, old):
-        shutil.rmtree(stale, ignore_errors=True)
-    for file in files:
-        target = fresh / file.path.removeprefix(BUNDLE)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.data or b"")
+    pages = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.html"))
+    manifest = folder / SEARCH_MANIFEST
+    present = shards.bundles_in(manifest.read_bytes()) if manifest.is_file() else None
+    if changed is None or present is None:
+        _index_afresh(folder, pages, shards, jobs)
+        return time.perf_counter() - started
     live = folder / BUNDLE.rstrip("/")
+    stale = {shards.of(path) for path in changed if _may_be_indexed(folder / path)}
+    stale |= {number for number in present if not (live / str(number)).is_dir()}
+    filled = _index_shards(folder, pages, shards, sorted(stale), live, jobs)
+    kept = (present - stale) | filled
+    _write_atomically(manifest, shards.manifest(kept))
+    for number in stale - filled:
+        shutil.rmtree(live / str(number), ignore_errors=True)  # no page left in it
+    return time.perf_counter() - started
+
+
+def _may_be_indexed(page: Path) -> bool:
+    """Whether a changed file is, or may have been, a content page: a written list page
+    changes no index. (A page that stops being a content page does so by a change of
+    template, which rewrites the content pages of every shard as well.)"""
+    if page.suffix != ".html":
+        return False
+    try:
+        return BODY_MARK in page.read_bytes()
+    except OSError:
+        return True  # removed: it may have been indexed
+
+
+def _index_afresh(folder: Path, pages: list[str], shards: Shards, jobs: int) -> None:
+    """Every shard into a new bundle folder, swapped in whole."""
+    fresh = folder / ".pagefind-new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir()
+    filled = _index_shards(folder, pages, shards, list(range(shards.count)), fresh, jobs)
+    (fresh / SEARCH_MANIFEST.removeprefix(BUNDLE)).write_bytes(shards.manifest(filled))
+    live = folder / BUNDLE.rstrip("/")
+    old = folder / ".pagefind-old"
+    shutil.rmtree(old, ignore_errors=True)
     if live.exists():
         os.replace(live, old)
     os.replace(fresh, live)
     shutil.rmtree(old, ignore_errors=True)
-    return time.perf_counter() - started
+
+
+def _index_shards(
+    folder: Path, pages: list[str], shards: Shards, numbers: list[int], into: Path, jobs: int
+) -> set[int]:
+    """Index the shards ``numbers``, each bundle into ``into/<number>/``; returns those
+    that hold a page (an empty shard gets no bundle)."""
+    members: dict[int, list[str]] = {number: [] for number in numbers}
+    for path in pages:
+        mine = members.get(shards.of(path))
+        if mine is not None:
+            mine.append(path)
+    work = functools.partial(_index_shard, folder, into)
+    if jobs <= 1 or len(numbers) <= 1:
+        filled = [work(number, members[number]) for number in numbers]
+    else:
+        with ThreadPoolExecutor(max_workers=min(jobs, len(numbers))) as pool:
+            # Each shard has a Pagefind process of its own; list() raises the first failure.
+            filled = list(pool.map(work, numbers, [members[n] for n in numbers]))
+    return {number for number, full in zip(numbers, filled, strict=True) if full}
+
+
+def _index_shard(folder: Path, into: Path, number: int, paths: list[str]) -> bool:
+    """Index one shard's pages into ``into/<number>/``; False if none is a content page."""
+    contents = []
+    for path in paths:
+        data = (folder / path).read_bytes()
+        if BODY_MARK in data:
+            contents.append((path, data))
+    if not contents:
+        return False
+    indexer = SearchIndexer()
+    try:
+        for path, data in contents:
+            indexer.add(path, data)
+        files = indexer.bundle()
+    finally:
+        indexer.close()
+    target = into / str(number)
+    fresh = into / f".{number}-new"
+    old = into / f".{number}-old"
+    for stale in (fresh, old):
+        shutil.rmtree(stale, ignore_errors=True)
+    for file in files:
+        path = fresh / file.path.removeprefix(BUNDLE)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(file.data or b"")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
+    shutil.rmtree(old, ignore_errors=True)
+    return True
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, target)
 
 
 class PreviewIndex:
     """Keeps ``serve``'s search index current, indexing only when search is used.
 
-    A rebuild marks the index stale (:meth:`request`); the next request for the bundle
-    (``/pagefind/…``, fetched by the search page) re-indexes the preview folder first. So
-    editing never pays for indexing: on the 10,000-document benchmark a full index takes
-    minutes of CPU, which would slow every rebuild if it ran after each save.
+    A rebuild names the pages it wrote (:meth:`request`); the next request for the bundle
+    (``/pagefind/…``, fetched by the search page) first indexes again the shards those pages
+    lie in. So editing never pays for indexing: on the 10,000-document benchmark the whole
+    index takes minutes of CPU, which would slow every rebuild if it ran after each save.
     """
 
-    def __init__(self, folder: Path, log: Callable[[str], None] | None = None):
+    def __init__(self, folder: Path, log: Callable[[str], None] | None = None, jobs: int = 1):
         self.folder = folder
         self.log = log
+        self.jobs = jobs
         self.seconds: float | None = None  # of the last re-index
-        self._stale = True
+        self._stale: set[str] | None = None  # pages changed since the last index; None: all
+        self._shards = Shards(1, "")  # how the site's pages are split, as it last was
         self._lock = threading.Lock()
+        self._pending = threading.Lock()  # guards _stale, which rebuilds add to
 
-    def request(self) -> None:
-        self._stale = True
+    def request(self, paths: Iterable[str], shards: Shards | None = None) -> None:
+        """Note pages written or removed, and how the site's pages are split now."""
+        with self._pending:
+            if shards is not None:
+                self._shards = shards
+            if self._stale is not None:
+                self._stale.update(paths)
 
     def ensure_current(self) -> None:
         """Re-index now if a rebuild happened since the last index (one at a time)."""
         with self._lock:
-            if not self._stale:
+            with self._pending:
+                stale, self._stale = self._stale, set()
+                shards = self._shards
+            if stale == set():
                 return
-            self._stale = False
             try:
-                self.seconds = index_folder(self.folder)
+                self.seconds = index_folder(self.folder, shards, stale, self.jobs)
             except (SearchError, OSError) as exc:
-                self._stale = True
+                with self._pending:
+                    self._stale = None  # index it all next time
                 if self.log:
                     self.log(f"站内搜索索引未能更新：{exc}")
                 return

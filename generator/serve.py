@@ -101,7 +101,8 @@ class LivePreview:
         )
         if outcome.ok:
             if self.search is not None and (outcome.written or outcome.removed):
-                self.search.request()
+                shards = self.engine.shards(outcome.site, outcome.config)
+                self.search.request(outcome.written + outcome.removed, shards)
             first = set(outcome.first)
             paths = [p for p in outcome.written + outcome.removed if p not in first]
             self._announce(changed, paths)
@@ -113,7 +114,7 @@ class LivePreview:
     def _first_written(self, paths: list[str]) -> None:
         """The edited document's own page is written: reload it before the lists are."""
         if self.search is not None:
-            self.search.request()  # a search made from the reloaded page must see the edit
+            self.search.request(paths)  # a search made from the reloaded page must see the edit
         if self.problems:
             return
         with self.changed:
@@ -275,7 +276,7 @@ class DevServer:
         self.root = root
         self.log = log
         self.folder = Path(tempfile.mkdtemp(prefix="zfxxgk-serve-"))
-        self.search = PreviewIndex(self.folder, log) if search else None
+        self.search = PreviewIndex(self.folder, log, os.cpu_count() or 1) if search else None
         self.preview = LivePreview(root, self.folder, os.cpu_count() or 1, self.search)
         self.pending: set[Path] = set()
         self.events_seen = 0  # counts every event, also repeats for a path already pending

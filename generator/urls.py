@@ -12,6 +12,7 @@ import functools
 import posixpath
 
 BUNDLE = "pagefind/"  # the search index's folder in the built site (see generator.search)
+SEARCH_MANIFEST = BUNDLE + "shards.json"  # the index's shards (generator.searchindex.Shards)
 
 
 def relative(from_url: str, to_url: str, pretty: bool = False) -> str:

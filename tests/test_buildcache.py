@@ -177,7 +177,7 @@ def test_search_index_is_made_again_after_an_edit_and_kept_when_nothing_changed(
     root = tmp_path / "site"
     make_site(root)
     build(root, search=True)
-    entry = root / "output" / BUNDLE / "pagefind-entry.json"
+    entry = root / "output" / BUNDLE / "0/pagefind-entry.json"
     first = entry.stat().st_mtime_ns
     assert build(root, search=True).unchanged
     assert entry.stat().st_mtime_ns == first

@@ -199,8 +199,10 @@ def test_normalise_number_folds_brackets_width_spaces():
 def test_build_writes_index_exact_map_and_marks_content_pages_only(small_site):
     build(small_site.root)
     out = small_site.root / "output"
-    assert (out / "pagefind" / "pagefind.js").is_file()
-    assert not (out / "pagefind" / "pagefind-ui.js").exists()  # we ship our own UI
+    manifest = json.loads((out / "pagefind/shards.json").read_bytes())
+    assert manifest == {"bundles": ["0/"], "shards": 1}
+    assert (out / "pagefind/0/pagefind.js").is_file()
+    assert not (out / "pagefind/0/pagefind-ui.js").exists()  # we ship our own UI
     exact = json.loads((out / "search/exact.json").read_text(encoding="utf-8"))
     hit = exact["pages"][exact["keys"][normalise_number("测政办〔2024〕1号")][0]]
     assert hit["url"] == "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/jbf/index.html"
@@ -220,15 +222,58 @@ def test_no_search_skips_the_index(small_site):
     assert (small_site.root / "output/search/index.html").is_file()
 
 
+def test_a_large_site_is_indexed_in_shards_and_an_edit_redoes_one(tmp_path):
+    """A province-scale index is split by unit; an edit indexes only its unit's shard."""
+    root = _example_copy(tmp_path, shard_pages=40)
+    build(root)
+    bundle = root / "output/pagefind"
+    shards = json.loads((bundle / "shards.json").read_bytes())["bundles"]
+    assert len(shards) > 2
+    counts = [_entry(bundle / s)["page_count"] for s in shards]
+    assert all(counts) and sum(counts) == _indexed_pages(root / "output")
+    before = {s: _files(bundle / s) for s in shards}
+    doc = root / "content/示例县民政局/法定主动公开内容/民生保障/2025年度高龄津贴发放工作的通知.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n油菜籽收购另行通知。\n", encoding="utf-8")
+    build(root)
+    redone = [s for s in shards if _files(bundle / s) != before[s]]
+    assert len(redone) == 1
+    assert _indexed(bundle / redone[0], "油菜籽")
+    assert [_entry(bundle / s)["page_count"] for s in shards] == counts
+
+
+def _example_copy(folder: Path, shard_pages: int | None = None) -> Path:
+    shutil.copy(REPO / "site.yaml", folder / "site.yaml")
+    shutil.copytree(REPO / "content", folder / "content")
+    if shard_pages is not None:
+        with open(folder / "site.yaml", "a", encoding="utf-8") as file:
+            file.write(f"search_shard_pages: {shard_pages}\n")
+    return folder
+
+
+def _entry(bundle: Path) -> dict:
+    return json.loads((bundle / "pagefind-entry.json").read_bytes())["languages"]["zh-cn"]
+
+
+def _files(bundle: Path) -> dict[str, bytes]:
+    return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*.pf_*")}
+
+
+def _indexed_pages(output: Path) -> int:
+    return sum(b"data-pagefind-body" in p.read_bytes() for p in output.rglob("*.html"))
+
+
 # -- in Chromium, over HTTP ---------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    shutil.copytree(REPO / "content", root / "content")
+def example_site(request, tmp_path_factory):
+    """The example site built and served: with its one index, or (parameter: pages per
+    shard) split into shards that the search page merges, as a province-scale site is."""
+    shard_pages = getattr(request, "param", None)
+    root = _example_copy(tmp_path_factory.mktemp("example"), shard_pages)
     build(root)
+    manifest = json.loads((root / "output/pagefind/shards.json").read_bytes())
+    assert (len(manifest["bundles"]) > 2) == (shard_pages is not None)
     handler = functools.partial(_QuietHandler, directory=str(root / "output"))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -259,6 +304,7 @@ def _search(page, base: str, query: str) -> list[str]:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("example_site", [None, 40], ids=["one-index", "shards"], indirect=True)
 def test_search_box_on_a_page_leads_to_the_document(example_site, chromium):
     page = chromium.new_page()
     errors: list[str] = []
@@ -283,7 +329,8 @@ def test_search_box_on_a_page_leads_to_the_document(example_site, chromium):
     # Filters narrow the results; the choice is kept in the address.
     page.fill("#search-q", "预案")
     page.press("#search-q", "Enter")
-    _results(page)
+    found = {h.removeprefix(example_site + U).removesuffix("index.html") for h in _results(page)}
+    assert set(QUERIES[1][1]) <= found  # from every shard, when the index is split
     page.select_option("select[data-filter='机关']", "示例县教育局")
     page.wait_for_function("location.search.includes('%E6%9C%BA%E5%85%B3')")
     hrefs = _results(page)
@@ -354,7 +401,7 @@ def test_serve_reindexes_after_an_edit_when_search_is_used(small_site):
         assert dev.start().ok
         bundle = dev.folder / "pagefind"
         assert not bundle.exists()  # editing never waits for the index
-        urllib.request.urlopen(dev.url + "pagefind/pagefind-entry.json", timeout=60).read()
+        urllib.request.urlopen(dev.url + "pagefind/shards.json", timeout=60).read()
         first = dev.search.seconds
         doc = small_site.root / "content/测试县人民政府/法定主动公开内容/行政规范性文件/春耕通知.md"
         doc.write_text(
@@ -368,7 +415,7 @@ def test_serve_reindexes_after_an_edit_when_search_is_used(small_site):
             )
         )
         assert not _indexed(bundle, "油菜籽")
-        urllib.request.urlopen(dev.url + "pagefind/pagefind-entry.json", timeout=60).read()
+        urllib.request.urlopen(dev.url + "pagefind/shards.json", timeout=60).read()
         assert _indexed(bundle, "油菜籽")
         print(f"\nserve re-index, small site: {dev.search.seconds:.2f} s (first {first:.2f} s)")
     finally:
@@ -382,7 +429,7 @@ def _page_text(path: Path) -> str:
 def _indexed(bundle: Path, word: str) -> bool:
     import gzip
 
-    for fragment in bundle.glob("fragment/*"):
+    for fragment in bundle.rglob("fragment/*"):
         try:
             text = gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace")
             if word in text.replace("\u200b", ""):  # Pagefind marks word breaks so

@@ -16,7 +16,7 @@ const PAGE_SIZE = 20;
 const hant = document.documentElement.lang.startsWith("zh-Hant");
 const pageRoot = new URL("../", new URL(form.dataset.bundle, location.href));
 const siteRoot = hant ? new URL("../", pageRoot) : pageRoot;
-const bundleUrl = new URL("pagefind/pagefind.js", siteRoot);
+const manifestUrl = new URL("pagefind/shards.json", siteRoot);
 
 // Same steps as generator/search.py normalise_number(): width, brackets, spaces, 号.
 function normalise(text) {
@@ -43,10 +43,17 @@ async function loadExact() {
   }
 }
 
+// A large site's index comes in shards (generator/searchindex.py): the first is loaded,
+// the others merged into it, and a search asks them all.
 async function loadPagefind() {
-  const module = await import(bundleUrl.href);
-  await module.options({ baseUrl: "/", excerptLength: 40 });
+  const response = await fetch(manifestUrl);
+  if (!response.ok) throw new Error(`${manifestUrl}: ${response.status}`);
+  const [first, ...others] = (await response.json()).bundles.map((b) => new URL(b, manifestUrl));
+  const options = { baseUrl: "/", excerptLength: 40 };
+  const module = await import(new URL("pagefind.js", first).href);
+  await module.options(options);
   await module.init();
+  await Promise.all(others.map((bundle) => module.mergeIndex(bundle.href, options)));
   return module;
 }
 
