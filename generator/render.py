@@ -192,21 +192,24 @@ def filesize(size: int) -> str:
 
 
 class PageIndex:
-    """Every page by source (for links between bodies), made on first use from each
-    unit's part, kept while the unit object is: most builds render no body with a local
-    link, and at 10,000 documents the index takes 10,000 path hashes."""
+    """Every page by source (for links between bodies), looked up in the part of the unit
+    whose folder holds the source, made on first use and kept while the unit object is:
+    most builds render no body with a local link, and a one-document build should not
+    hash the source paths of 10,000 documents to resolve one link."""
 
     def __init__(self, site: Site, kept: dict[str, tuple[Unit, dict[Path, str]]]):
         self._site = site
         self._kept = kept
-        self._pages: dict[Path, str] | None = None
+        self._units: dict[str, Unit] | None = None  # by the text of the unit's folder
 
     def get(self, source: Path) -> str | None:
-        if self._pages is None:
-            self._pages = {}
-            for unit in self._site.units:
-                self._pages.update(_kept_for(self._kept, unit, unit_page_index))
-        return self._pages.get(source)
+        if self._units is None:
+            self._units = {str(unit.source.parent): unit for unit in self._site.units}
+        for folder in source.parents:
+            unit = self._units.get(str(folder))
+            if unit is not None:
+                return _kept_for(self._kept, unit, unit_page_index).get(source)
+        return None
 
 
 class SiteRenderer:
