@@ -7,6 +7,7 @@ build cache, so that a build after a small edit redoes only what the edit touche
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from generator.urls import SEARCH_MANIFEST
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig
-    from generator.incremental import Outcome
+    from generator.incremental import IncrementalBuild, Outcome
     from generator.model import Site
 
 
@@ -74,34 +75,109 @@ def build(
     content/) renders only those units and the site-wide pages, leaving the other units'
     files as they are. ``search=False`` skips the Pagefind index (quick builds).
     """
-    started = time.perf_counter()
-    root = root.resolve()
-    output = root / "output"
-    jobs = jobs or os.cpu_count() or 1
-    stamps = buildstate.snapshot(root)
-    stored = None if clean else buildstate.read_stored(root, output)
-    changed = None
-    if stored is not None:
-        changed = buildstate.changed_files(stored.snapshot, stamps)
-        pending = stored.unrendered  # None: output/ must be written afresh
-        if pending is not None and units is not None:
-            pending = pending & units
-        indexed = not search or (output / SEARCH_MANIFEST).is_file()
-        if not changed and pending == set() and indexed and not force:
-            return _unchanged(stored, output, started)
-    # Something to do: only now load the pipeline (Jinja, Markdown, the checker...).
-    from generator import buildcache
+    builder = Builder(root, jobs=jobs, search=search)
+    return builder.run(force=force, progress=progress, units=units, clean=clean)
 
-    engine = None
-    if stored is not None:
-        engine = buildcache.restore(root, output, jobs, stored, search)
-    if engine is None:
-        engine, changed = buildcache.fresh_engine(root, output, jobs, search), None
-    outcome = engine.rebuild(changed, force=force, only=units, progress=progress)
-    if not outcome.ok:
-        raise BuildError(outcome.problems)
-    buildcache.save(engine, stamps, outcome.problems.items)
-    return _result(outcome, output, started)
+
+class Builder:
+    """Builds one site, again and again if asked (``zfxxgk build --watch``).
+
+    The first run starts from the build cache; once it has loaded the incremental engine,
+    later runs keep it in memory and learn what changed from a new snapshot of the inputs
+    against the last one, exactly as a fresh process would against the stored record, so
+    a run after a missed file event is still right. Every good run stores the cache, so a
+    plain ``zfxxgk build`` afterwards finds nothing to do.
+    """
+
+    def __init__(
+        self, root: Path, jobs: int | None = None, search: bool = True, keep_files: bool = False
+    ):
+        """``keep_files``: keep parsed files in memory for the next run (a one-shot build
+        would only hold a second copy of every document it reads)."""
+        self.root = root.resolve()
+        self.output = self.root / "output"
+        self.jobs = jobs or os.cpu_count() or 1  # may be lowered between runs
+        self.search = search
+        self.keep_files = keep_files
+        self.engine: IncrementalBuild | None = None
+        self.stamps: buildstate.Snapshot = {}  # the inputs as the engine last saw them
+        self.last: BuildResult | None = None
+
+    def run(
+        self,
+        force: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        units: set[str] | None = None,
+        clean: bool = False,
+    ) -> BuildResult:
+        """One build; raises BuildError (output/ left as it was) on content errors."""
+        started = time.perf_counter()
+        stamps = buildstate.snapshot(self.root)
+        if self.engine is None:
+            changed = self._load_engine(stamps, units, clean, force)
+            if self.engine is None:
+                return self._unchanged(started)
+        else:
+            changed = buildstate.changed_files(self.stamps, stamps)
+            if not changed and self.engine.unrendered == set() and not force:
+                return self._unchanged(started)
+        from generator import buildcache
+
+        self.engine.jobs = self.jobs
+        try:
+            outcome = self.engine.rebuild(changed, force=force, only=units, progress=progress)
+        except BaseException:
+            self.engine = None  # half-way through a write: start again from the stored cache
+            raise
+        self.stamps = stamps  # the engine has seen these files, whatever it found in them
+        if not outcome.ok:
+            raise BuildError(outcome.problems)
+        buildcache.save(self.engine, stamps, outcome.problems.items)
+        self.last = _result(outcome, self.output, started)
+        return self.last
+
+    def _load_engine(
+        self, stamps: buildstate.Snapshot, units: set[str] | None, clean: bool, force: bool
+    ) -> list[Path] | None:
+        """Restore the engine (or make a fresh one) and return what changed since the
+        stored build (None: everything); leave no engine when nothing needs doing."""
+        stored = None if clean else buildstate.read_stored(self.root, self.output)
+        changed = None
+        if stored is not None:
+            changed = buildstate.changed_files(stored.snapshot, stamps)
+            pending = stored.unrendered  # None: output/ must be written afresh
+            if pending is not None and units is not None:
+                pending = pending & units
+            indexed = not self.search or (self.output / SEARCH_MANIFEST).is_file()
+            if not changed and pending == set() and indexed and not force:
+                self.last = _unchanged(stored, self.output)
+                return None
+        # Something to do: only now load the pipeline (Jinja, Markdown, the checker...).
+        from generator import buildcache
+
+        if stored is not None:
+            self.engine = buildcache.restore(
+                self.root, self.output, self.jobs, stored, self.search, self.keep_files
+            )
+        if self.engine is None:
+            self.engine = buildcache.fresh_engine(
+                self.root, self.output, self.jobs, self.search, self.keep_files
+            )
+            changed = None
+        return changed
+
+    def _unchanged(self, started: float) -> BuildResult:
+        last = self.last
+        assert last is not None  # set by the run that found nothing to do, or an earlier one
+        return dataclasses.replace(
+            last,
+            seconds=time.perf_counter() - started,
+            pages=0,
+            written=0,
+            removed=0,
+            full=False,
+            unchanged=True,
+        )
 
 
 def _result(outcome: Outcome, output: Path, started: float) -> BuildResult:
@@ -120,13 +196,13 @@ def _result(outcome: Outcome, output: Path, started: float) -> BuildResult:
     )
 
 
-def _unchanged(stored: buildstate.Stored, output: Path, started: float) -> BuildResult:
+def _unchanged(stored: buildstate.Stored, output: Path) -> BuildResult:
     return BuildResult(
         output_dir=output,
         units=stored.units,
         documents=stored.documents,
         problems=Problems(list(stored.problems)),
-        seconds=time.perf_counter() - started,
+        seconds=0.0,
         files=stored.files,
         unchanged=True,
     )

@@ -43,14 +43,19 @@ _TEMPLATES = "templates"
 
 
 def restore(
-    root: Path, folder: Path, jobs: int, stored: Stored, search: bool = True
+    root: Path,
+    folder: Path,
+    jobs: int,
+    stored: Stored,
+    search: bool = True,
+    keep_files: bool = False,
 ) -> IncrementalBuild | None:
     """The engine as the last build left it, or None to build afresh."""
     directory = cache_dir(root)
     data = load_pickle(directory / _ENGINE)
     if not isinstance(data, dict) or data.get("generation") != stored.generation:
         return None  # written by another build than the record (one stopped in between)
-    engine = _engine(root, folder, jobs, search)
+    engine = _engine(root, folder, jobs, search, keep_files)
     try:
         _fill(engine, data)
         for key, name in data["units"].items():
@@ -82,13 +87,17 @@ def _fill_unit(engine: IncrementalBuild, key: str, name: str, data: dict) -> Non
     engine.stored_units[key] = (name, data["findings"], data["catalogue_key"])
 
 
-def fresh_engine(root: Path, folder: Path, jobs: int, search: bool = True) -> IncrementalBuild:
+def fresh_engine(
+    root: Path, folder: Path, jobs: int, search: bool = True, keep_files: bool = False
+) -> IncrementalBuild:
     """An engine with an empty cache (the Markdown memo of older builds is dropped)."""
     shutil.rmtree(cache_dir(root) / _MARKUP, ignore_errors=True)
-    return _engine(root, folder, jobs, search)
+    return _engine(root, folder, jobs, search, keep_files)
 
 
-def _engine(root: Path, folder: Path, jobs: int, search: bool) -> IncrementalBuild:
+def _engine(
+    root: Path, folder: Path, jobs: int, search: bool, keep_files: bool
+) -> IncrementalBuild:
     directory = cache_dir(root)
     return IncrementalBuild(
         root,
@@ -96,7 +105,7 @@ def _engine(root: Path, folder: Path, jobs: int, search: bool) -> IncrementalBui
         jobs,
         markup=DiskMemo(directory / _MARKUP),
         templates=directory / _TEMPLATES,
-        keep_files=False,
+        keep_files=keep_files,
         search=search,
     )
 

@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import shlex
+import signal
 import sys
 import time
 from collections import Counter
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.build import BuildResult, build, load
+from generator.build import Builder, BuildResult, load
 from generator.errors import BuildError, OutputError, Problem, Problems
 from generator.standard import LEVELS
 
@@ -70,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         "--quiet",
         action="store_true",
         help="不显示进度和警告汇总，结束时输出一行 JSON 统计（便于脚本调用）",
+    )
+    build_cmd.add_argument(
+        "--watch",
+        action="store_true",
+        help="生成后继续监视内容、模板和 site.yaml，保存后自动更新 output/（按 Ctrl+C 停止）",
     )
 
     serve_cmd = commands.add_parser("serve", help="本地预览：生成网站并在修改保存后自动刷新")
@@ -148,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 jobs=args.jobs,
                 quiet=args.quiet,
                 search=not args.no_search,
+                watch=args.watch,
             )
         if args.command == "check":
             return _check(root, args)
@@ -180,50 +187,109 @@ def _build(
     jobs: int = 0,
     quiet: bool = False,
     search: bool = True,
+    watch: bool = False,
 ) -> int:
     if units:
         missing = sorted(name for name in units if not (root / "content" / name).is_dir())
         if missing:
             print(f"用法错误：content/ 下没有机关文件夹“{'”“'.join(missing)}”", file=sys.stderr)
             return EXIT_USAGE
+        if watch:
+            print("用法错误：--watch 不能与 --units 同时使用", file=sys.stderr)
+            return EXIT_USAGE
+    builder = Builder(root, jobs=jobs or None, search=search, keep_files=watch)
     progress = None if quiet or not sys.stderr.isatty() else _Progress()
     try:
-        result = build(
-            root,
-            force=force,
-            jobs=jobs or None,
-            progress=progress,
-            units=units,
-            clean=clean,
-            search=search,
-        )
+        result = builder.run(force=force, progress=progress, units=units, clean=clean)
     except BuildError as exc:
-        _print_problems(exc.problems.errors, root)
-        if not quiet:
-            _summarise_warnings(exc.problems)
-        print(
-            f"发现 {len(exc.problems.errors)} 个错误，未生成网站；output/ 保持原样。",
-            file=sys.stderr,
-        )
-        return EXIT_ERRORS
+        _report_failure(exc, root, quiet)
+        return _keep_building(builder, root, force, quiet) if watch else EXIT_ERRORS
     except (OutputError, OSError) as exc:
-        print(f"错误：写入输出文件夹失败：{_os_reason(exc)}；output/ 保持原样。", file=sys.stderr)
-        return EXIT_ERRORS
+        _report_write_failure(exc)
+        return _keep_building(builder, root, force, quiet) if watch else EXIT_ERRORS
     finally:
         if progress:
             progress.done()
+    _report_result(result, root, quiet)
+    return _keep_building(builder, root, force, quiet) if watch else EXIT_OK
+
+
+def _report_failure(exc: BuildError, root: Path, quiet: bool) -> None:
+    _print_problems(exc.problems.errors, root)
+    if not quiet:
+        _summarise_warnings(exc.problems)
+    print(
+        f"发现 {len(exc.problems.errors)} 个错误，未生成网站；output/ 保持原样。",
+        file=sys.stderr,
+    )
+
+
+def _report_write_failure(exc: BaseException) -> None:
+    print(f"错误：写入输出文件夹失败：{_os_reason(exc)}；output/ 保持原样。", file=sys.stderr)
+
+
+def _report_result(result: BuildResult, root: Path, quiet: bool) -> None:
     _print_problems(result.problems.errors, root)
     if quiet:
-        print(json.dumps(_summary(result), ensure_ascii=False))
+        print(json.dumps(_summary(result), ensure_ascii=False), flush=True)
     else:
         _summarise_warnings(result.problems)
-        print(_summary_line(result))
+        print(_summary_line(result), flush=True)
     if result.problems.errors:
         print(
             f"注意：有 {len(result.problems.errors)} 个错误（已按 --force 强制生成）。",
             file=sys.stderr,
         )
+
+
+def _keep_building(builder: Builder, root: Path, force: bool, quiet: bool) -> int:
+    """``build --watch``: build again after every pause in saving, until Ctrl+C.
+
+    A run that finds errors leaves output/ as it is and the watch goes on. Ctrl+C (or
+    SIGTERM from a service manager) lets a run that has begun finish, so output/ and the
+    build cache are never left half-way.
+    """
+    from generator.watch import ChangeQueue, changed_names, start_watching, stop_watching
+
+    builder.jobs = 1  # a process forked beside the observer's thread could inherit its locks
+    queue = ChangeQueue()
+    observer = start_watching(root, queue.put)
+    handlers = {sig: signal.signal(sig, lambda *_: queue.close()) for sig in _STOP_SIGNALS}
+    if not quiet:
+        print("正在监视 content/、themes/ 和 site.yaml，保存后自动更新 output/；按 Ctrl+C 停止。")
+    try:
+        changed: list[Path] | None = []  # first, what was saved while the first build ran
+        while changed is not None:
+            _build_again(builder, root, force, quiet, changed_names(changed, root))
+            changed = queue.take()
+    finally:
+        stop_watching(observer)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    if not quiet:
+        print("已停止监视。")
     return EXIT_OK
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _build_again(builder: Builder, root: Path, force: bool, quiet: bool, names: str) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    try:
+        result = builder.run(force=force)
+    except BuildError as exc:
+        print(f"[{stamp}] {names} 已变化：", file=sys.stderr)
+        _report_failure(exc, root, quiet)
+        return
+    except (OutputError, OSError) as exc:
+        _report_write_failure(exc)
+        return
+    if result.unchanged:
+        return  # saved without a change, or a file of no concern to the site
+    if not quiet:
+        print(f"[{stamp}] {names} 已变化：", end="")
+    _report_result(result, root, quiet)
 
 
 def _summary_line(result: BuildResult) -> str:

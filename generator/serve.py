@@ -1,10 +1,9 @@
 """``zfxxgk serve``: a local preview that rebuilds and reloads as the editor saves.
 
-Three parts, each on its own thread: a watchdog observer that collects changed paths, a
-rebuild loop that waits for a quiet moment (a save-all or a ``git checkout`` is one
-rebuild) and brings the preview folder up to date through the incremental engine, and an
-HTTP server that serves that folder and tells open pages to reload over server-sent
-events. Broken content never stops the server: the last good site stays, and every page
+Three parts, each on its own thread: a watchdog observer that collects changed paths
+(:mod:`generator.watch`), a rebuild loop that takes them in batches and brings the
+preview folder up to date through the incremental engine, and an HTTP server that serves
+that folder and tells open pages to reload over server-sent events. Broken content never stops the server: the last good site stays, and every page
 shows the problems in an overlay until they are fixed.
 """
 
@@ -28,26 +27,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
-
-from generator.config import CONFIG_FILE
 from generator.errors import Problems
 from generator.incremental import IncrementalBuild
 from generator.render import ASSETS
 from generator.searchindex import PreviewIndex
 from generator.urls import BUNDLE
+from generator.watch import ChangeQueue, changed_names, start_watching, stop_watching
 
 EVENTS_PATH = "/__zfxxgk/events"
 SCRIPT_PATH = "/__zfxxgk/live.js"
 SHOWN_PATH = "/__zfxxgk/shown"  # a page updated in place says so here
 SCRIPT_TAG = f'<script src="{SCRIPT_PATH}"></script>'.encode()
 LIVE_JS = (Path(__file__).parent / "static" / "live.js").read_bytes()
-QUIET_SECONDS = 0.02  # a burst of saves closer together than this is one rebuild
 EVENTS_KEPT = 32  # events an open page can fall behind by before it reloads to be safe
 RELOAD_WAIT = 0.5  # seconds the rest of a rebuild waits for the edited page to reload
 LISTED_PATHS = 500  # a reload naming more pages than this reloads every page
-WATCHED = ("content", "themes")  # the folders of the site root whose files are inputs
 NO_STORE = "no-store"
 IMMUTABLE = "max-age=31536000, immutable"
 # A theme file in a page: src="../../assets/style.css" (the name without query or fragment).
@@ -204,64 +198,6 @@ def _only_styles(changed: list[Path]) -> bool:
     return bool(files) and all(path.suffix == ".css" for path in files)
 
 
-class _Watcher(FileSystemEventHandler):
-    """Collects the paths that matter (content, themes, site.yaml) and wakes the loop.
-
-    Only ``content/`` and ``themes/`` are watched recursively, and the site root itself
-    for site.yaml: a site folder also holds output/, .git and the build cache, tens of
-    thousands of folders whose churn (a ``zfxxgk build`` beside the preview, a ``git
-    gc``) would overflow the kernel's event queue and make watchdog rescan everything.
-    """
-
-    def __init__(self, root: Path, observer: Observer, wake: Callable[[Path], None]):
-        self.root = root
-        self.observer = observer
-        self.wake = wake
-        self.watched: set[Path] = set()
-
-    def start(self) -> None:
-        self.observer.schedule(self, str(self.root), recursive=False)
-        for name in WATCHED:
-            self._watch(self.root / name)
-
-    def _watch(self, folder: Path) -> bool:
-        """Watch a content or themes folder; False if it is watched already or missing."""
-        if folder in self.watched or not folder.is_dir():
-            return False
-        self.watched.add(folder)
-        self.observer.schedule(self, str(folder), recursive=True)
-        return True
-
-    def _appeared(self, folder: Path) -> None:
-        """A content or themes folder made while serving: watch it, and take the files it
-        already holds as changed (they were made before the watch began)."""
-        if self._watch(folder):
-            for path in [folder, *folder.rglob("*")]:
-                self._consider(path)
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write"):
-            return
-        if event.is_directory and event.event_type == "modified":
-            return  # a file inside changed; that file's own event says which
-        for raw in (event.src_path, getattr(event, "dest_path", "")):
-            if raw:
-                path = Path(str(raw))
-                if path.parent == self.root and path.name in WATCHED:
-                    self._appeared(path)
-                self._consider(path)
-
-    def _consider(self, path: Path) -> None:
-        name = path.name
-        if name.startswith((".", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".partial")):
-            return
-        relevant = path == self.root / CONFIG_FILE or any(
-            (self.root / top) in path.parents for top in WATCHED
-        )
-        if relevant:
-            self.wake(path)
-
-
 class DevServer:
     """Watches, rebuilds and serves one site until stopped."""
 
@@ -278,13 +214,10 @@ class DevServer:
         self.folder = Path(tempfile.mkdtemp(prefix="zfxxgk-serve-"))
         self.search = PreviewIndex(self.folder, log, os.cpu_count() or 1) if search else None
         self.preview = LivePreview(root, self.folder, os.cpu_count() or 1, self.search)
-        self.pending: set[Path] = set()
-        self.events_seen = 0  # counts every event, also repeats for a path already pending
-        self.pending_lock = threading.Condition()
-        self.stopping = False
+        self.queue = ChangeQueue()
         self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
-        self.observer = Observer()
+        self.observer = None
         self.threads: list[threading.Thread] = []
 
     @property
@@ -298,70 +231,46 @@ class DevServer:
         # server: keep the garbage collector from walking it again on every rebuild.
         gc.collect()
         gc.freeze()
-        self.observer.start()
-        _Watcher(self.root, self.observer, self._wake).start()
+        self.observer = start_watching(self.root, self.queue.put)
         for target in (self.httpd.serve_forever, self._rebuild_loop):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self.threads.append(thread)
         return first
 
+    @property
+    def stopping(self) -> bool:
+        return self.queue.closed
+
     def stop(self) -> None:
-        self.stopping = True
-        with self.pending_lock:
-            self.pending_lock.notify_all()
+        self.queue.close()
         with self.preview.changed:
             self.preview.changed.notify_all()
-        self.observer.stop()
+        if self.observer is not None:
+            stop_watching(self.observer)
         self.httpd.shutdown()
         self.httpd.server_close()
-        self.observer.join(timeout=5)
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _wake(self, path: Path) -> None:
-        with self.pending_lock:
-            self.pending.add(path)
-            self.events_seen += 1
-            self.pending_lock.notify_all()
-
     def _rebuild_loop(self) -> None:
-        while not self.stopping:
-            with self.pending_lock:
-                self.pending_lock.wait_for(lambda: self.pending or self.stopping)
-                # Coalesce a burst: wait until no new change arrives for a short while.
-                while not self.stopping:
-                    seen = self.events_seen
-                    self.pending_lock.wait_for(lambda s=seen: self.events_seen != s, QUIET_SECONDS)
-                    if self.events_seen == seen:
-                        break
-                changed, self.pending = sorted(self.pending), set()
-            if self.stopping:
-                return
+        while (changed := self.queue.take()) is not None:
             self._report(self.preview.rebuild(changed))
 
     def _report(self, rebuild: Rebuild) -> None:
-        names = "、".join(_display(p, self.root) for p in rebuild.changed[:3])
-        more = f" 等 {len(rebuild.changed)} 个文件" if len(rebuild.changed) > 3 else ""
+        names = changed_names(rebuild.changed, self.root)
         stamp = time.strftime("%H:%M:%S")
         if rebuild.ok:
             self.log(
-                f"[{stamp}] {names}{more} 已变化：重新生成 {rebuild.pages} 个页面，"
+                f"[{stamp}] {names} 已变化：重新生成 {rebuild.pages} 个页面，"
                 f"更新 {rebuild.written} 个文件、删除 {rebuild.removed} 个，用时 {rebuild.milliseconds:.0f} 毫秒"
             )
         else:
             self.log(
-                f"[{stamp}] {names}{more} 已变化：发现 {len(rebuild.problems.errors)} 个错误，"
+                f"[{stamp}] {names} 已变化：发现 {len(rebuild.problems.errors)} 个错误，"
                 "网站未更新（浏览器页面上显示错误提示）"
             )
             for problem in rebuild.problems.errors:
                 self.log("  " + problem.format(self.root))
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
