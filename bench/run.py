@@ -136,7 +136,7 @@ def zfxxgk_has_quiet() -> bool:
             capture_output=True,
             text=True,
             timeout=60,
-            env=_zfxxgk_env(),
+            env=zfxxgk_env(),
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return False
@@ -153,7 +153,7 @@ def _user_env() -> dict[str, str]:
     return env
 
 
-def _zfxxgk_env() -> dict[str, str]:
+def zfxxgk_env() -> dict[str, str]:
     """Run this checkout's generator, whatever else is installed."""
     env = _user_env()
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
@@ -272,7 +272,7 @@ def measure_tool(
     tool: Tool, command: list[str], root: Path, changed: Path, repeat: int, logs: Path
 ) -> list[Scenario]:
     """Cold builds, then no-change rebuilds, then one-document rebuilds; stops at a failure."""
-    env = _zfxxgk_env() if tool.name == "zfxxgk" else _user_env()
+    env = zfxxgk_env() if tool.name == "zfxxgk" else _user_env()
     rows = [Scenario(tool.name, s) for s in _SCENARIOS]
     cold, nochange, onechange = rows
 

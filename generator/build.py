@@ -8,6 +8,7 @@ build cache, so that a build after a small edit redoes only what the edit touche
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -79,6 +80,9 @@ def build(
     return builder.run(force=force, progress=progress, units=units, clean=clean)
 
 
+TOLD_PATHS = 1000  # more reported changes (a git checkout) are found by a new snapshot
+
+
 class Builder:
     """Builds one site, again and again if asked (``zfxxgk build --watch``).
 
@@ -109,17 +113,27 @@ class Builder:
         progress: Callable[[int, int], None] | None = None,
         units: set[str] | None = None,
         clean: bool = False,
+        told: list[Path] | None = None,
     ) -> BuildResult:
-        """One build; raises BuildError (output/ left as it was) on content errors."""
+        """One build; raises BuildError (output/ left as it was) on content errors.
+
+        ``told``: the paths a file watcher reported changed since the last run, if any,
+        so that only they are stamped again rather than every input of the site.
+        """
         started = time.perf_counter()
-        stamps = buildstate.snapshot(self.root)
         if self.engine is None:
+            stamps = buildstate.snapshot(self.root)
             changed = self._load_engine(stamps, units, clean, force)
             if self.engine is None:
                 return self._unchanged(started)
         else:
-            changed = buildstate.changed_files(self.stamps, stamps)
+            if told is not None and len(told) <= TOLD_PATHS:
+                stamps, changed = buildstate.restamp(self.stamps, told)
+            else:
+                stamps = buildstate.snapshot(self.root)
+                changed = buildstate.changed_files(self.stamps, stamps)
             if not changed and self.engine.unrendered == set() and not force:
+                self.stamps = stamps
                 return self._unchanged(started)
         from generator import buildcache
 
@@ -135,6 +149,31 @@ class Builder:
         buildcache.save(self.engine, stamps, outcome.problems.items)
         self.last = _result(outcome, self.output, started)
         return self.last
+
+    def prepare(self) -> None:
+        """Make ready for runs to come (``build --watch``): load the engine now (a run
+        that found nothing to do left none, and restoring it costs more than a run),
+        then run once told of no change. That run writes nothing (every page is as
+        stored) but makes what the first real run would otherwise make first: links,
+        unit views and summaries, the Markdown and Jinja set-up (0.6 s at 10,000
+        documents)."""
+        if self.engine is None:
+            stored = buildstate.read_stored(self.root, self.output)
+            if stored is None:
+                return
+            from generator import buildcache
+
+            self.engine = buildcache.restore(
+                self.root, self.output, self.jobs, stored, self.search, self.keep_files
+            )
+            self.stamps = stored.snapshot
+        if self.engine is not None and self.engine.unrendered == set():
+            self.engine.jobs = self.jobs
+            self.engine.rebuild([])
+        # What is loaded now lives as long as the process: keep the garbage collector
+        # from walking it again on every run.
+        gc.collect()
+        gc.freeze()
 
     def _load_engine(
         self, stamps: buildstate.Snapshot, units: set[str] | None, clean: bool, force: bool

@@ -15,6 +15,7 @@ afresh); deleting the folder is always safe.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
@@ -28,6 +29,7 @@ from generator.buildstate import (
     Stored,
     atomic_dump,
     cache_dir,
+    forget_record,
     load_pickle,
     write_record,
 )
@@ -84,7 +86,7 @@ def _fill_unit(engine: IncrementalBuild, key: str, name: str, data: dict) -> Non
     if data["catalogue_key"] is not None:
         # Taken from the unit as saved: it holds for the restored one.
         engine.render_state.unit_keys[key] = (load.unit, data["catalogue_key"])
-    engine.stored_units[key] = (name, data["findings"], data["catalogue_key"])
+    engine.stored_units[key] = (name, load, data["findings"], data["catalogue_key"])
 
 
 def fresh_engine(
@@ -99,15 +101,17 @@ def _engine(
     root: Path, folder: Path, jobs: int, search: bool, keep_files: bool
 ) -> IncrementalBuild:
     directory = cache_dir(root)
-    return IncrementalBuild(
+    engine = IncrementalBuild(
         root,
         folder,
         jobs,
-        markup=DiskMemo(directory / _MARKUP),
+        markup=DiskMemo(directory / _MARKUP, keep=keep_files),
         templates=directory / _TEMPLATES,
         keep_files=keep_files,
         search=search,
     )
+    engine.before_writing = functools.partial(forget_record, root)
+    return engine
 
 
 def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) -> None:
@@ -122,6 +126,7 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
     (directory / _UNITS).mkdir(parents=True, exist_ok=True)
     generation = time.time_ns()
     files = {key: _save_unit(engine, key, generation) for key in engine.loads}
+    engine.stored_units = {key: engine.stored_units[key] for key in files}  # gone units out
     atomic_dump(
         directory / _ENGINE,
         {
@@ -153,16 +158,17 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
 
 
 def _save_unit(engine: IncrementalBuild, key: str, generation: int) -> str:
-    """The name of the file holding unit ``key`` as it is now: the restored one while
-    nothing about the unit changed, else a new one."""
+    """The name of the file holding unit ``key`` as it is now: the stored one while the
+    unit is the same object with the same findings (``build --watch`` saves after every
+    run, and rewriting every unit each time would cost more than the run), else a new one."""
+    load = engine.loads[key]
     findings = engine.findings.get(key)
     catalogue = _catalogue_key(engine, key)
     stored = engine.stored_units.get(key)
-    if stored is not None and key in engine.stripped:
-        name, stored_findings, stored_catalogue = stored
-        if stored_findings is findings and stored_catalogue == catalogue:
+    if stored is not None:
+        name, stored_load, stored_findings, stored_catalogue = stored
+        if stored_load is load and stored_findings is findings and stored_catalogue == catalogue:
             return name
-    load = engine.loads[key]
     name = f"{hashlib.blake2b(key.encode('utf-8'), digest_size=8).hexdigest()}-{generation}"
     atomic_dump(
         cache_dir(engine.root) / _UNITS / name,
@@ -172,6 +178,7 @@ def _save_unit(engine: IncrementalBuild, key: str, generation: int) -> str:
             "catalogue_key": catalogue,
         },
     )
+    engine.stored_units[key] = (name, load, findings, catalogue)
     return name
 
 
@@ -210,24 +217,34 @@ class DiskMemo:
     """The Markdown memo kept on disk, one file per rendered body.
 
     Safe to share between the processes of a parallel build: each entry is written to a
-    file of its own and renamed into place.
+    file of its own and renamed into place. ``keep`` also holds the entries read or
+    written in memory, for a process that builds again (``build --watch``): a unit
+    rendered again takes all its bodies from the memo, one file each.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, keep: bool = False):
         self.folder = folder
+        self.kept: dict[tuple, Any] | None = {} if keep else None
 
     def _file(self, key: tuple) -> Path:
         name = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=16).hexdigest()
         return self.folder / name[:2] / name
 
     def get(self, key: tuple, default: Any = None) -> Any:
+        if self.kept is not None and key in self.kept:
+            return self.kept[key]
         try:
             with open(self._file(key), "rb") as file:
-                return pickle.load(file)
+                value = pickle.load(file)
         except Exception:  # noqa: BLE001 - a missing or damaged entry is rendered again
             return default
+        if self.kept is not None:
+            self.kept[key] = value
+        return value
 
     def __setitem__(self, key: tuple, value: Any) -> None:
         target = self._file(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_dump(target, value)
+        if self.kept is not None:
+            self.kept[key] = value

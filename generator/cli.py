@@ -249,19 +249,20 @@ def _keep_building(builder: Builder, root: Path, force: bool, quiet: bool) -> in
     SIGTERM from a service manager) lets a run that has begun finish, so output/ and the
     build cache are never left half-way.
     """
-    from generator.watch import ChangeQueue, changed_names, start_watching, stop_watching
+    from generator.watch import ChangeQueue, start_watching, stop_watching
 
     builder.jobs = 1  # a process forked beside the observer's thread could inherit its locks
+    builder.prepare()
     queue = ChangeQueue()
     observer = start_watching(root, queue.put)
     handlers = {sig: signal.signal(sig, lambda *_: queue.close()) for sig in _STOP_SIGNALS}
     if not quiet:
         print("正在监视 content/、themes/ 和 site.yaml，保存后自动更新 output/；按 Ctrl+C 停止。")
     try:
-        changed: list[Path] | None = []  # first, what was saved while the first build ran
-        while changed is not None:
-            _build_again(builder, root, force, quiet, changed_names(changed, root))
-            changed = queue.take()
+        # First, with a new snapshot, what was saved while the first build ran.
+        _build_again(builder, root, force, quiet, None)
+        while (changed := queue.take()) is not None:
+            _build_again(builder, root, force, quiet, changed)
     finally:
         stop_watching(observer)
         for sig, handler in handlers.items():
@@ -274,10 +275,15 @@ def _keep_building(builder: Builder, root: Path, force: bool, quiet: bool) -> in
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _build_again(builder: Builder, root: Path, force: bool, quiet: bool, names: str) -> None:
+def _build_again(
+    builder: Builder, root: Path, force: bool, quiet: bool, changed: list[Path] | None
+) -> None:
+    from generator.watch import changed_names
+
     stamp = time.strftime("%H:%M:%S")
+    names = changed_names(changed or [], root) or "内容"
     try:
-        result = builder.run(force=force)
+        result = builder.run(force=force, told=changed)
     except BuildError as exc:
         print(f"[{stamp}] {names} 已变化：", file=sys.stderr)
         _report_failure(exc, root, quiet)

@@ -85,7 +85,12 @@ class IncrementalBuild:
         self.links: dict[Path, tuple] = {}  # each document's cross links when last rendered
         self.unrendered: set[str] | None = None
         self.stripped: set[str] = set()  # units restored without their bodies (build cache)
-        # The build cache's file of each restored unit, to keep while the unit is unchanged.
+        # Called before the first file is written into the folder: the build cache
+        # drops its record there, so that a build stopped between writing and storing
+        # the cache is not taken for the build the old record describes.
+        self.before_writing: Callable[[], None] | None = None
+        # The build cache's file of each unit (restored or saved), to keep while the unit
+        # is unchanged: (name, UnitLoad, findings, catalogue key) as stored.
         self.stored_units: dict[str, tuple] = {}
 
     def rebuild(
@@ -236,6 +241,8 @@ class IncrementalBuild:
         if only is not None:
             pending = wanted & only
         renderer = SiteRenderer(site, config, self.render_state, only_units=pending)
+        if self.before_writing is not None:
+            self.before_writing()
         try:
             if fresh and only is None:
                 self._write_afresh(site, renderer, outcome, progress)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_incremental import EDITS, UNITS, apply, make_site, tree_bytes
 
-from generator import buildstate
+from generator import buildcache, buildstate
 from generator.build import BuildResult
 from generator.build import build as build_site
 from generator.errors import BuildError
@@ -132,6 +132,29 @@ def test_content_error_after_a_good_build_leaves_output_and_cache_as_they_were(t
     assert site_bytes(root / "output") == before
     path.write_text(good + "\n改正后的补充。\n", encoding="utf-8")
     assert not build(root).unchanged
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_a_build_stopped_after_writing_and_before_storing_is_not_trusted(tmp_path, monkeypatch):
+    """Killed between writing pages and storing the cache, then the edit undone: the
+    old record still knows the undone text, so without being dropped first it would
+    take the page written by the stopped build for up to date."""
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    path = root / "content" / STATS
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + "\n一句后来撤回的话。\n", encoding="utf-8")
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(buildcache, "save", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        build(root)
+    monkeypatch.undo()
+    path.write_text(good, encoding="utf-8")
+    build(root)
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
