@@ -87,10 +87,9 @@ class Builder:
     """Builds one site, again and again if asked (``zfxxgk build --watch``).
 
     The first run starts from the build cache; once it has loaded the incremental engine,
-    later runs keep it in memory and learn what changed from a new snapshot of the inputs
-    against the last one, exactly as a fresh process would against the stored record, so
-    a run after a missed file event is still right. Every good run stores the cache, so a
-    plain ``zfxxgk build`` afterwards finds nothing to do.
+    later runs keep it in memory and learn what changed by stamping again the paths a
+    file watcher reported (or, not told, every input, as a fresh process would). Every
+    good run stores the cache, so a plain ``zfxxgk build`` afterwards finds nothing to do.
     """
 
     def __init__(
@@ -157,19 +156,19 @@ class Builder:
         stored) but makes what the first real run would otherwise make first: links,
         unit views and summaries, the Markdown and Jinja set-up (0.6 s at 10,000
         documents)."""
-        if self.engine is None:
-            stored = buildstate.read_stored(self.root, self.output)
-            if stored is None:
-                return
-            from generator import buildcache
+        stored = None if self.engine is not None else buildstate.read_stored(self.root, self.output)
+        from generator import buildcache
 
+        if stored is not None:
             self.engine = buildcache.restore(
                 self.root, self.output, self.jobs, stored, self.search, self.keep_files
             )
             self.stamps = stored.snapshot
         if self.engine is not None and self.engine.unrendered == set():
             self.engine.jobs = self.jobs
-            self.engine.rebuild([])
+            outcome = self.engine.rebuild([])
+            if outcome.ok:  # it dropped the record before writing, as every run does
+                buildcache.save(self.engine, self.stamps, outcome.problems.items)
         # What is loaded now lives as long as the process: keep the garbage collector
         # from walking it again on every run.
         gc.collect()

@@ -36,9 +36,9 @@ def test_a_burst_of_saves_is_one_batch_and_close_ends_the_wait(tmp_path):
 class Watch:
     """A ``zfxxgk build --watch --quiet`` process and the lines it prints."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *options: str):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "build", "--watch", "--quiet", "--no-search"],
+            [sys.executable, "-m", "generator", "build", "--watch", "--no-search", *options],
             cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -72,7 +72,7 @@ class Watch:
 @pytest.mark.server
 def test_build_watch_updates_output_on_save_and_waits_out_errors(small_site, tmp_path):
     root = small_site.root
-    watch = Watch(root)
+    watch = Watch(root, "--quiet")
     try:
         first = watch.next_build()
         assert first["full"] and first["pages"] > 10
@@ -99,14 +99,33 @@ def test_build_watch_updates_output_on_save_and_waits_out_errors(small_site, tmp
     assert "Traceback" not in "".join(line for _, line in list(watch.lines.queue))
     # What the watch stored is the state a plain build finds: nothing left to do, and the
     # same files a clean build of the content writes.
-    again = subprocess.run(
+    assert _plain_build(root)["unchanged"]
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+@pytest.mark.server
+def test_a_watch_stopped_before_any_save_leaves_nothing_to_do(small_site):
+    root = small_site.root
+    assert not _plain_build(root)["unchanged"]
+    watch = Watch(root)
+    try:
+        watch.wait_for("stdout", "正在监视")
+        assert watch.stop() == 0
+    finally:
+        if watch.process.poll() is None:
+            watch.process.kill()
+    watch.wait_for("stdout", "已停止监视")
+    assert _plain_build(root)["unchanged"]
+
+
+def _plain_build(root: Path) -> dict:
+    done = subprocess.run(
         [sys.executable, "-m", "generator", "build", "--quiet", "--no-search"],
         cwd=root,
         capture_output=True,
         text=True,
     )
-    assert json.loads(again.stdout)["unchanged"]
-    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+    return json.loads(done.stdout)
 
 
 def _pages(root: Path) -> list[Path]:
