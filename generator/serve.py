@@ -3,8 +3,9 @@
 Three parts, each on its own thread: a watchdog observer that collects changed paths
 (:mod:`generator.watch`), a rebuild loop that takes them in batches and brings the
 preview folder up to date through the incremental engine, and an HTTP server that serves
-that folder and tells open pages to reload over server-sent events. Broken content never stops the server: the last good site stays, and every page
-shows the problems in an overlay until they are fixed.
+that folder and tells open pages to reload over server-sent events. Broken content never
+stops the server: the last good site stays, and every page shows the problems in an
+overlay until they are fixed.
 """
 
 from __future__ import annotations
