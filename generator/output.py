@@ -190,11 +190,22 @@ def sync_site(
 ) -> SyncStats:
     """Bring ``out_dir`` in line with ``files`` in place, touching only what changed.
 
-    Used by ``serve`` between rebuilds; ``state`` is updated. Files under the URL
-    prefixes in ``keep`` (units not rendered this time) are left as they are.
+    ``state`` is updated. Files under the URL prefixes in ``keep`` (units not rendered
+    this time) are left as they are. Changed files are written into a staging folder
+    beside ``out_dir`` and moved in only once every file is rendered: a theme template
+    that fails half-way through leaves ``out_dir`` as it was.
     """
     seen: set[str] = set()
-    written, pages = write_changed(files, out_dir, state, seen)
+    staging = out_dir.with_name(f".{out_dir.name}.sync-{os.getpid()}")
+    _remove(staging)
+    try:
+        written, pages = write_changed(files, out_dir, state, seen, staging)
+        for path in written:
+            target = out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / path, target)  # a reader sees the old file or the new
+    finally:
+        _remove(staging)
     under = _prefix_test(keep)
     kept = {path for path in state.paths - seen if keep and under(path)}
     removed = sorted(state.paths - seen - kept)
@@ -206,16 +217,22 @@ def sync_site(
 
 
 def write_changed(
-    files: Iterable[OutputFile], out_dir: Path, state: SyncState, seen: set[str] | None = None
+    files: Iterable[OutputFile],
+    out_dir: Path,
+    state: SyncState,
+    seen: set[str] | None = None,
+    staging: Path | None = None,
 ) -> tuple[list[str], int]:
     """Write those of ``files`` whose bytes differ from what ``out_dir`` holds; return the
     paths written and the number of pages rendered. Removes nothing (see :func:`sync_site`).
+    With ``staging``, the changed files are written there instead, for the caller to move.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
     pages = 0
     for file in files:
-        target = out_dir / _safe_relative(file.path)
+        relative = _safe_relative(file.path)
+        target = out_dir / relative
         if seen is not None:
             seen.add(file.path)
         if file.unchanged and target.exists():
@@ -224,7 +241,7 @@ def write_changed(
             pages += file.path.endswith(".html")
             if target.is_file() and target.read_bytes() == file.data:
                 continue
-            _atomic_write(target, file.data)
+            data = file.data
         elif file.source is not None:
             stamp = _source_stamp(file.source)
             if state.copied.get(file.path) == stamp and target.exists():
@@ -237,7 +254,9 @@ def write_changed(
                 and target.read_bytes() == data
             ):
                 continue  # e.g. first seen after a full build, which keeps no stamps
-            _atomic_write(target, data)
+        else:
+            continue
+        _atomic_write(target if staging is None else staging / relative, data)
         written.append(file.path)
     return written, pages
 

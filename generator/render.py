@@ -583,6 +583,15 @@ class SiteRenderer:
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else Path(name)
             raise ThemeError(Problem(where, exc.lineno, f"模板语法错误：{exc.message}")) from exc
+        except jinja2.TemplateNotFound as exc:
+            where, line = _template_frame(exc, name)
+            folders = "、".join(str(d / "templates") for d in theme_dirs(self.config))
+            message = f"找不到模板“{exc.name}”（已查找：{folders}），请检查文件名"
+            raise ThemeError(Problem(where, line, message)) from exc
+        except jinja2.UndefinedError as exc:
+            where, line = _template_frame(exc, name)
+            message = f"模板错误：使用了未定义的变量或属性（{exc.message}）"
+            raise ThemeError(Problem(where, line, message)) from exc
         except jinja2.TemplateError as exc:
             where, line = _template_frame(exc, name)
             raise ThemeError(Problem(where, line, f"模板错误：{exc.message or exc}")) from exc

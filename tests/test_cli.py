@@ -5,8 +5,12 @@ import subprocess
 import sys
 
 from conftest import document
+from test_incremental import tree_bytes
 
 from generator.cli import main
+from generator.themes import default_theme_dir
+
+DEFAULT_TEMPLATES = default_theme_dir() / "templates"
 
 
 def run(*args, cwd=None):
@@ -103,3 +107,45 @@ def test_the_command_leaves_with_its_output_complete(small_site):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["documents"] == 3
     assert run("build", "--quiet", "--no-search", cwd=small_site.root).stdout.endswith("}\n")
+
+
+def test_a_mistake_in_a_theme_template_is_reported_with_file_and_line(small_site):
+    root = small_site.root
+    assert main(["-C", str(root), "build", "--no-search"]) == 0
+    before = tree_bytes(root / "output")
+    template = "themes/default/templates/document.html"
+    small_site.write(
+        template,
+        '{% extends "base.html" %}\n{% block content %}\n<h1>{{ page.title }</h1>\n{% endblock %}\n',
+    )
+    result = run("build", "--no-search", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{template}:3: 错误：模板语法错误" in result.stderr
+    assert tree_bytes(root / "output") == before
+
+    small_site.write(template, '{% extends "基础.html" %}\n')
+    result = run("build", "--no-search", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{template}:1: 错误：找不到模板“基础.html”" in result.stderr
+    assert tree_bytes(root / "output") == before
+
+
+def test_a_theme_that_fails_half_way_leaves_output_as_it_was(small_site):
+    """A new footer renders on every page until the catalogue page (rendered after the
+    documents) fails: none of the pages rendered before it may reach output/."""
+    root = small_site.root
+    assert main(["-C", str(root), "build", "--no-search"]) == 0
+    before = tree_bytes(root / "output")
+    footer = (DEFAULT_TEMPLATES / "_footer.html").read_text(encoding="utf-8")
+    small_site.write("themes/default/templates/_footer.html", footer + "<p>新页脚</p>\n")
+    small_site.write(
+        "themes/default/templates/catalogue.html",
+        '{% extends "base.html" %}\n{% block content %}{{ missing_field }}{% endblock %}\n',
+    )
+    result = run("build", "--no-search", cwd=root)
+    assert (
+        result.returncode == 1
+        and "catalogue.html:2: 错误：模板错误：使用了未定义的变量" in result.stderr
+    )
+    assert tree_bytes(root / "output") == before
+    assert not list(root.glob(".output.*"))  # no staging folder left behind
