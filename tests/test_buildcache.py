@@ -6,6 +6,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -214,16 +215,39 @@ def test_search_index_is_made_again_after_an_edit_and_kept_when_nothing_changed(
     assert entry.is_file()
 
 
+def edit_sequences(max_size: int) -> st.SearchStrategy:
+    """Sequences of (edit, unit) for :func:`edit_as_an_editor`."""
+    edit = st.tuples(st.sampled_from((*EDITS, "rename")), st.sampled_from(UNITS))
+    return st.lists(edit, min_size=1, max_size=max_size)
+
+
+def edit_as_an_editor(
+    tree, edit: str, unit: str, step: int, build_now: Callable[[], object]
+) -> list[Path]:
+    """Make one edit as an editor would and return the paths a watcher reports;
+    "break-and-fix" breaks a file, expects ``build_now`` to refuse it, then fixes it."""
+    folder = tree.root / "content" / unit / "法定主动公开内容/统计信息"
+    if edit == "break-and-fix":
+        path = folder / "公报.md"
+        good = path.read_text(encoding="utf-8")
+        path.write_text(good.replace("标题: ", "标题: [", 1), encoding="utf-8")
+        with pytest.raises(BuildError):
+            build_now()
+        path.write_text(good + f"\n修复{step}。\n", encoding="utf-8")
+        return [path]
+    if edit == "rename":
+        moved = []
+        for old in sorted(folder.glob("新增*.md"))[:1]:
+            moved = [old, folder / f"改名{step}.md"]
+            old.rename(moved[1])
+        return moved
+    return apply(tree, edit, unit, step)
+
+
 @settings(
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    st.lists(
-        st.tuples(st.sampled_from((*EDITS, "rename")), st.sampled_from(UNITS)),
-        min_size=1,
-        max_size=5,
-    )
-)
+@given(edit_sequences(max_size=5))
 def test_cached_builds_after_any_edits_equal_a_clean_build(edits):
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)
@@ -231,18 +255,6 @@ def test_cached_builds_after_any_edits_equal_a_clean_build(edits):
         tree = make_site(root)
         build(root)
         for step, (edit, unit) in enumerate(edits):
-            if edit == "break-and-fix":
-                path = root / "content" / unit / "法定主动公开内容/统计信息/公报.md"
-                good = path.read_text(encoding="utf-8")
-                path.write_text(good.replace("标题: ", "标题: [", 1), encoding="utf-8")
-                with pytest.raises(BuildError):
-                    build(root)
-                path.write_text(good + f"\n修复{step}。\n", encoding="utf-8")
-            elif edit == "rename":
-                folder = root / "content" / unit / "法定主动公开内容/统计信息"
-                for old in sorted(folder.glob("新增*.md"))[:1]:
-                    old.rename(folder / f"改名{step}.md")
-            else:
-                apply(tree, edit, unit, step)
+            edit_as_an_editor(tree, edit, unit, step, lambda: build(root))
             build(root)
         assert site_bytes(root / "output") == clean_copy_bytes(root, temp)

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from test_buildcache import clean_copy_bytes, site_bytes
-from test_incremental import EDITS, UNITS, apply, make_site
+from test_buildcache import clean_copy_bytes, edit_as_an_editor, edit_sequences, site_bytes
+from test_incremental import make_site
 
 from generator.build import Builder, build
-from generator.errors import BuildError
 from generator.watch import ChangeQueue
 
 NOTICE = "content/测试县人民政府/法定主动公开内容/行政规范性文件/春耕通知.md"
@@ -38,36 +36,10 @@ def test_a_burst_of_saves_is_one_batch_and_close_ends_the_wait(tmp_path):
     assert changes.take() is None
 
 
-def _edit(tree, edit: str, unit: str, step: int, builder: Builder) -> list[Path]:
-    """Make one edit as an editor would, and return the paths a watcher reports."""
-    folder = tree.root / "content" / unit / "法定主动公开内容/统计信息"
-    if edit == "break-and-fix":
-        path = folder / "公报.md"
-        good = path.read_text(encoding="utf-8")
-        path.write_text(good.replace("标题: ", "标题: [", 1), encoding="utf-8")
-        with pytest.raises(BuildError):
-            builder.run(told=[path])
-        path.write_text(good + f"\n修复{step}。\n", encoding="utf-8")
-        return [path]
-    if edit == "rename":
-        moved = []
-        for old in sorted(folder.glob("新增*.md"))[:1]:
-            moved = [old, folder / f"改名{step}.md"]
-            old.rename(moved[1])
-        return moved
-    return apply(tree, edit, unit, step)
-
-
 @settings(
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    st.lists(
-        st.tuples(st.sampled_from((*EDITS, "rename")), st.sampled_from(UNITS)),
-        min_size=1,
-        max_size=6,
-    )
-)
+@given(edit_sequences(max_size=6))
 def test_watched_runs_after_any_edits_equal_a_clean_build(tmp_path_factory, edits):
     """What ``build --watch`` does, in process: runs told only of the edited paths, the
     engine kept in memory; then a plain build finds nothing to do."""
@@ -78,7 +50,7 @@ def test_watched_runs_after_any_edits_equal_a_clean_build(tmp_path_factory, edit
     builder.run()
     builder.prepare()
     for step, (edit, unit) in enumerate(edits):
-        builder.run(told=_edit(tree, edit, unit, step, builder))
+        builder.run(told=edit_as_an_editor(tree, edit, unit, step, builder.run))
     assert site_bytes(root / "output") == clean_copy_bytes(root, temp)
     assert build(root, search=False).unchanged
 
