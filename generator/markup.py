@@ -28,6 +28,7 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from generator.links import inside, local_target, normal
+from generator.prose import prose_html
 from generator.slugs import pinyin_initials, short_hash
 from generator.urls import relative
 
@@ -104,6 +105,15 @@ class MarkupRenderer:
 
     def render(self, text: str, source: Path, page_url: str) -> Rendered:
         """Render ``text`` (the body of ``source``) for the page at ``page_url``."""
+        html = prose_html(text)
+        if html is not None:
+            # Plain prose: no links or files, and quicker to make than to look up. Its
+            # HTML holds no markup from the text, so there is nothing to sanitise (the
+            # sanitiser leaves it as it is: tests/test_prose.py).
+            return Rendered(html)
+        return self._render_markdown(text, source, page_url)
+
+    def _render_markdown(self, text: str, source: Path, page_url: str) -> Rendered:
         folder = normal(source).parent
         key = (hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(), folder, page_url)
         cached = self.memo.get(key)

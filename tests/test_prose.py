@@ -1,0 +1,75 @@
+"""Plain prose is given the HTML that Python-Markdown would give it, without Markdown."""
+
+from pathlib import Path
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from generator.markup import MarkupRenderer, sanitise
+from generator.prose import prose_html
+
+_CONTENT = Path("/nonexistent/content")
+_SOURCE = _CONTENT / "单位" / "文件.md"
+
+# Pieces of bodies: plain text, the white space Chinese editors type, bold words, and
+# everything near the edge of what the fast path takes (list and rule starts, headings,
+# stray asterisks, characters the sanitiser treats specially).
+_PIECES = [
+    "第一条", "为规范管理", "abc", "2025年", "1", "1.", "12.", "１．", "（一）",
+    "。", "，", "：", "《办法》", "“引号”", "!", "?", ",", ".", "-", "=", "+", "#", "##",
+    "###### ", "####### ", "# ", "## 标题", "## 标题 ##", "#标题", "*", "**", "***",
+    "**人事科**", "**《办法》**", "** 空格 **", "**a**b", "x**加粗**y", "**多\n行**",
+    " ", "  ", "\u3000", "\u3000\u3000", "\xa0", "\x85", "\x7f", "\u2028", "\ufeff",
+    "\t", "\n", "\n", "\n", "\n\n", "\n\n\n", "a_b", "&", "<", ">", "|", "~", "`", "[", "]",
+]  # fmt: skip
+
+
+def _markdown(text: str) -> str:
+    renderer = MarkupRenderer({}, _CONTENT, allow_raw_html=True)
+    return renderer._render_markdown(text, _SOURCE, "dw/wj/").html  # noqa: SLF001
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+@example(["## 标题", "\n", "正文", "\n", "## 标题"])  # the second heading's id is made unique
+@example(["\u3000\u3000", "第一条", "\n", "\u3000\u3000", "第二条"])
+@example(["**人事科**", "：", "负责", "\n\n", "x**加粗**y"])
+def test_prose_gets_the_html_markdown_gives_it(pieces):
+    """Whenever the fast path takes a body, its HTML is Markdown's, character for
+    character, and the sanitiser has nothing to change in it."""
+    text = "".join(pieces)
+    html = prose_html(text)
+    if html is None:
+        return
+    assert html == _markdown(text)
+    assert sanitise(html) == html
+
+
+def test_plain_prose_takes_the_fast_path():
+    body = (
+        "## 一、总体要求\n\n\u3000\u3000**各科室**：请认真贯彻执行。\n第二行\n\n## 一、总体要求\n"
+    )
+    assert prose_html(body) == (
+        '<h2 id="一总体要求">一、总体要求</h2>\n'
+        "<p><strong>各科室</strong>：请认真贯彻执行。\n第二行</p>\n"
+        '<h2 id="一总体要求_1">一、总体要求</h2>'
+    )
+
+
+def test_markdown_beyond_prose_is_left_to_markdown():
+    for body in (
+        "1. 第一项\n2. 第二项",
+        "| 列 |\n|---|\n| 1 |",
+        "见[附件](附件.pdf)",
+        "    缩进的代码",
+        "标题\n===",
+        "> 引用",
+        "*斜体*",
+        "行末两空格  \n下一行",
+        "A&B",
+    ):
+        assert prose_html(body) is None, body
+
+
+def test_a_blank_body_has_no_html():
+    assert prose_html(" \n\u3000\n") == ""
