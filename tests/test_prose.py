@@ -21,6 +21,8 @@ _PIECES = [
     "**人事科**", "**《办法》**", "** 空格 **", "**a**b", "x**加粗**y", "**多\n行**",
     " ", "  ", "\u3000", "\u3000\u3000", "\xa0", "\x85", "\x7f", "\u2028", "\ufeff",
     "\t", "\n", "\n", "\n", "\n\n", "\n\n\n", "a_b", "&", "<", ">", "|", "~", "`", "[", "]",
+    "\n1. 第一项", "\n2. 第二项", "\n3.  第三项", "\n10. 第十项", "\n01. ", "\n1.", "\n1.5亿元",
+    "\n1. **加粗**：说明", "\n1. 1. ", "\n1. # ", "\n1. - ", "\n1. \u3000", "\n1.\u3000",
 ]  # fmt: skip
 
 
@@ -29,11 +31,12 @@ def _markdown(text: str) -> str:
     return renderer._render_markdown(text, _SOURCE, "dw/wj/").html  # noqa: SLF001
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=14))
 @example(["## 标题", "\n", "正文", "\n", "## 标题"])  # the second heading's id is made unique
 @example(["\u3000\u3000", "第一条", "\n", "\u3000\u3000", "第二条"])
 @example(["**人事科**", "：", "负责", "\n\n", "x**加粗**y"])
+@example(["\n1. 第一项", "\n2. 第二项", "\n\n", "\n3.  第三项", "\n2. 第二项", "\n\n", "正文"])
 def test_prose_gets_the_html_markdown_gives_it(pieces):
     """Whenever the fast path takes a body, its HTML is Markdown's, character for
     character, and the sanitiser has nothing to change in it."""
@@ -58,7 +61,8 @@ def test_plain_prose_takes_the_fast_path():
 
 def test_markdown_beyond_prose_is_left_to_markdown():
     for body in (
-        "1. 第一项\n2. 第二项",
+        "1. 第一项\n继续上一项",
+        "1. - 子项",
         "| 列 |\n|---|\n| 1 |",
         "见[附件](附件.pdf)",
         "    缩进的代码",
