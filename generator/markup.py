@@ -20,10 +20,6 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from markdown.extensions import Extension
-from markdown.extensions.fenced_code import FencedCodeExtension
-from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
@@ -65,7 +61,7 @@ class PageLookup(Protocol):
 
 
 class MarkupRenderer:
-    """One reusable Markdown instance (``reset()`` between documents: it is costly to build)."""
+    """Renders the bodies of one build: plain prose directly, the rest with Markdown."""
 
     def __init__(
         self,
@@ -83,25 +79,13 @@ class MarkupRenderer:
         # (text digest, folder, page URL) -> (Rendered, how each local link resolved)
         self.memo = memo if memo is not None else {}
         self._current: _Context | None = None
-        self._md = markdown.Markdown(
-            # Instances, not names: a name is looked up among the entry points of every
-            # installed package, which took 65 ms of each build at 10,000 documents.
-            extensions=[
-                TableExtension(),
-                FootnoteExtension(BACKLINK_TITLE="返回正文第 %d 处引用"),
-                SaneListExtension(),
-                FencedCodeExtension(),
-                TocExtension(slugify=slugify_unicode),
-                _LinkExtension(self),
-            ],
-            output_format="html",
-        )
-        self._toc = self._md.treeprocessors["toc"]
-        self._inline = self._md.treeprocessors["inline"]
-        self._patterns = InlinePatterns(self._md.inlinePatterns)
-        # The block parser goes through its registry for every block, which re-checks
-        # the order each time: the same processors in the same order as a tuple (4%).
-        self._md.parser.blockprocessors = tuple(self._md.parser.blockprocessors)
+
+    @functools.cached_property
+    def _converter(self) -> _Converter:
+        """Markdown, made for the first body that is not plain prose: a rebuild that
+        renders only prose never imports Markdown's extensions (fenced_code imports
+        Pygments where it is installed, some 50 ms of a one-document build)."""
+        return _Converter(self)
 
     def render(self, text: str, source: Path, page_url: str) -> Rendered:
         """Render ``text`` (the body of ``source``) for the page at ``page_url``."""
@@ -120,10 +104,7 @@ class MarkupRenderer:
         if cached is not None and all(self._resolve(t, page_url) == r for t, r in cached[1]):
             return cached[0]
         self._current = _Context(folder, page_url, Rendered(""))
-        self._md.reset()
-        self._toc.marker = _TOC_MARKER if _may_hold_toc_marker(text) else ""
-        self._inline.inlinePatterns = self._patterns.select(text)
-        html = self._md.convert(text)
+        html = self._converter.convert(text)
         context, self._current = self._current, None
         result = context.result
         result.html = html if self.allow_raw_html else sanitise(html)
@@ -160,6 +141,43 @@ class MarkupRenderer:
             return ("broken", "")
         name = (pinyin_initials(target.stem) or short_hash(target.name)) + target.suffix.lower()
         return ("asset", posixpath.join(page_url, name))
+
+
+class _Converter:
+    """One reusable Markdown instance with our extensions (``reset()`` between bodies:
+    it is costly to build)."""
+
+    def __init__(self, renderer: MarkupRenderer):
+        from markdown.extensions.fenced_code import FencedCodeExtension
+        from markdown.extensions.footnotes import FootnoteExtension
+        from markdown.extensions.sane_lists import SaneListExtension
+        from markdown.extensions.tables import TableExtension
+
+        self.md = markdown.Markdown(
+            # Instances, not names: a name is looked up among the entry points of every
+            # installed package, which took 65 ms of each build at 10,000 documents.
+            extensions=[
+                TableExtension(),
+                FootnoteExtension(BACKLINK_TITLE="返回正文第 %d 处引用"),
+                SaneListExtension(),
+                FencedCodeExtension(),
+                TocExtension(slugify=slugify_unicode),
+                _LinkExtension(renderer),
+            ],
+            output_format="html",
+        )
+        self.toc = self.md.treeprocessors["toc"]
+        self.inline = self.md.treeprocessors["inline"]
+        self.patterns = InlinePatterns(self.md.inlinePatterns)
+        # The block parser goes through its registry for every block, which re-checks
+        # the order each time: the same processors in the same order as a tuple (4%).
+        self.md.parser.blockprocessors = tuple(self.md.parser.blockprocessors)
+
+    def convert(self, text: str) -> str:
+        self.md.reset()
+        self.toc.marker = _TOC_MARKER if _may_hold_toc_marker(text) else ""
+        self.inline.inlinePatterns = self.patterns.select(text)
+        return self.md.convert(text)
 
 
 _TOC_MARKER = "[TOC]"  # the toc extension's default marker

@@ -77,12 +77,12 @@ def test_only_the_inline_patterns_that_can_match_are_tried(fragments):
     content = Path("/nonexistent/content")
     fast = MarkupRenderer({}, content)
     every = MarkupRenderer({}, content)
-    every._patterns.select = lambda text: every._patterns.patterns  # noqa: SLF001
+    every._converter.patterns.select = lambda text: every._converter.patterns.patterns  # noqa: SLF001
     source = content / "单位" / "文件.md"
     assert fast.render(text, source, "dw/wj/").html == every.render(text, source, "dw/wj/").html
 
 
 def test_inline_patterns_are_filtered_by_the_characters_they_need(tmp_path):
-    patterns = MarkupRenderer({}, tmp_path)._patterns  # noqa: SLF001
+    patterns = MarkupRenderer({}, tmp_path)._converter.patterns  # noqa: SLF001
     assert len(patterns.select("只有中文的正文。")) == 0
     assert 0 < len(patterns.select("一个[链接](x)")) < len(patterns.patterns)
