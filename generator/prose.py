@@ -5,13 +5,14 @@ Chinese text, with a few words in bold (**人事科**：…). Python-Markdown ta
 millisecond to convert such a body, nearly all of it spent trying block and inline
 rules that cannot match; it was the largest single cost of a cold build
 (bench/README.md). For a body made only of paragraphs, ATX headings (``## 标题``),
-numbered lists (``1. 事项``) and bold words this module writes the same HTML directly,
-about ten times faster. For anything else it returns None and the body goes to
+numbered lists (``1. 事项``), tables with a pipe at each end of every row, and bold
+words, this module writes the same HTML directly, about ten times faster. For anything else it returns None and the body goes to
 Markdown. tests/test_prose.py checks with random bodies that the HTML is Markdown's,
 character for character, whenever this module gives one.
 
 Each rule below follows one step of Python-Markdown (3.5 and later, with the
-sane_lists and toc extensions), named beside it.
+sane_lists, tables and toc extensions, and the table box of generator.markup), named
+beside it.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from markdown.extensions.toc import slugify_unicode, unique
 # footnotes, fenced code, the toc marker) could act on, that its serializer escapes, or
 # that the sanitiser would write otherwise (no-break space as &nbsp;), once the bold
 # words are set aside; and a space before a line end (two make a line break).
-_SPECIAL = re.compile(r"[\\`*_\[\]<>&|~{}\t\r\x00-\x08\x0b-\x1f\xa0]| \n| $")
+_SPECIAL = re.compile(r"[\\`*_\[\]<>&~{}\t\r\x00-\x08\x0b-\x1f\xa0]| \n| $")
 # Line starts that begin an indented code block, a bulleted list, a rule, a setext
 # heading or (inside a list item) a heading.
 _LINE_STARTS = frozenset(" =+-")
 _ITEM_STARTS = _LINE_STARTS | {"#"}
-# Bold words: ``**`` around text on one line that neither begins nor ends with white space.
-_BOLD = re.compile(r"(?<!\*)\*\*([^\s*](?:[^*\n]*[^\s*])?)\*\*(?!\*)")
+# Bold words: ``**`` around text on one line (in one table cell) that neither begins nor
+# ends with white space.
+_BOLD = re.compile(r"(?<!\*)\*\*([^\s*|](?:[^*\n|]*[^\s*|])?)\*\*(?!\*)")
 _HEADING = HashHeaderProcessor.RE
 _ITEM = re.compile(r"(\d+)\.[ ]+(.*)")  # OListProcessor.RE and SaneOListProcessor.CHILD_RE
 
@@ -59,7 +61,7 @@ def prose_html(text: str) -> str | None:
         return ""  # Markdown.convert: a blank body has no HTML
     if not _is_prose(text):
         return None
-    parts: list[str | _List] = []
+    parts: list[str | _List | _Table] = []
     ids: set[str] = set()
     counters: dict[str, int] = {}
     # NormalizeWhitespace adds two line ends; the block parser splits at blank lines;
@@ -67,6 +69,12 @@ def prose_html(text: str) -> str | None:
     for block in (text + "\n\n").split("\n\n"):
         block = block.lstrip("\n")
         while block:
+            if _is_table(block):  # TableProcessor: the whole block, before any heading rule
+                table = _table(block)
+                if table is None:
+                    return None
+                parts.append(table)
+                break
             # HashHeaderProcessor: a heading line anywhere in the block; the lines before
             # it are a block of their own, those after it the next block.
             heading = _HEADING.search(block) if "#" in block else None
@@ -83,7 +91,17 @@ def prose_html(text: str) -> str | None:
             slug = unique(slugify_unicode(" ".join(title.split()), "-"), ids, counters)
             parts.append(f'<h{level} id="{slug}">{title}</h{level}>')
             block = block[heading.end() :]
-    return "\n".join(part if isinstance(part, str) else part.html() for part in parts)
+    return _joined(parts)
+
+
+def _joined(parts: list[str | _List | _Table]) -> str:
+    """The parts one to a line, as the prettify step sets them out; the box that
+    generator.markup puts round a table comes after that step, so nothing follows it."""
+    out = []
+    for part in parts:
+        out.append(part if isinstance(part, str) else part.html())
+        out.append("" if isinstance(part, _Table) else "\n")
+    return "".join(out).rstrip("\n")
 
 
 def _is_prose(text: str) -> bool:
@@ -92,9 +110,11 @@ def _is_prose(text: str) -> bool:
     return not any(line[:1] in _LINE_STARTS for line in text.split("\n"))
 
 
-def _block(block: str, parts: list[str | _List]) -> bool:
+def _block(block: str, parts: list[str | _List | _Table]) -> bool:
     """A block (or the part of one before a heading): a list or a paragraph. False
-    when it is a list this module does not make."""
+    when it is a list this module does not make, or holds a pipe outside a table."""
+    if "|" in block:
+        return False
     if _ITEM.match(block):  # OListProcessor.test
         return _list(block, parts)
     if block.strip():  # ParagraphProcessor; its first line's leading white space dropped
@@ -102,7 +122,7 @@ def _block(block: str, parts: list[str | _List]) -> bool:
     return True
 
 
-def _list(block: str, parts: list[str | _List]) -> bool:
+def _list(block: str, parts: list[str | _List | _Table]) -> bool:
     """OListProcessor (sane_lists): every line must be an item of plain text."""
     items = []
     for line in block.split("\n"):
@@ -123,6 +143,89 @@ def _list(block: str, parts: list[str | _List]) -> bool:
     items[0][1] = True
     last.items.extend(items)
     return True
+
+
+@dataclass
+class _Table:
+    """A table: alignment per column, header cells, body rows (cells already inline)."""
+
+    align: list[str]
+    header: list[str]
+    rows: list[list[str]]
+
+    def html(self) -> str:
+        heads = [_BOLD.sub(r"\1", cell).strip() for cell in self.header[:3]]
+        label = "表格：" + "、".join(h for h in heads if h) if any(heads) else "表格"
+        width = len(self.align)
+        label = label.replace('"', "&quot;")  # the serializer's escape (no & < > here)
+        lines = [
+            f'<div aria-label="{label}" class="table-scroll" role="region" tabindex="0"><table>',
+            "<thead>",
+            _row("th", self.header, self.align),
+            "</thead>",
+            "<tbody>",
+            *(_row("td", row, self.align) for row in self.rows),
+            *([] if self.rows else [_row("td", [""] * width, [""] * width)]),  # no body rows
+            "</tbody>",
+            "</table>",
+            "</div>",
+        ]
+        return "\n".join(lines)
+
+
+def _row(tag: str, cells: list[str], align: list[str]) -> str:
+    scope = ' scope="col"' if tag == "th" else ""
+    out = ["<tr>"]
+    for cell, side in zip(cells, align, strict=True):
+        attributes = (f' class="align-{side}"' if side else "") + scope
+        out.append(f"<{tag}{attributes}>{_bold(cell)}</{tag}>")
+    out.append("</tr>")
+    return "\n".join(out)
+
+
+def _is_table(block: str) -> bool:
+    """TableProcessor.test: a header row of more than one cell (or one cell between
+    pipes, all rows having a pipe at an end) and a separator row of as many cells."""
+    rows = [row.strip(" ") for row in block.split("\n")]
+    if len(rows) < 2 or "|" not in rows[0]:
+        return False
+    border = rows[0].startswith("|") or rows[0].endswith("|")
+    header = _cells(rows[0], border)
+    bordered = all(row.startswith("|") or row.endswith("|") for row in rows[1:])
+    if len(header) == 1 and not (border and bordered):
+        return False
+    separator = _cells(rows[1], border)
+    return len(separator) == len(header) and set("".join(separator)) <= set(":- ")
+
+
+def _table(block: str) -> _Table | None:
+    """TableProcessor.run, and the alignment classes of generator.markup."""
+    rows = [row.strip(" ") for row in block.split("\n")]
+    border = rows[0].startswith("|") or rows[0].endswith("|")
+    align = [_side(cell.strip(" ")) for cell in _cells(rows[1], border)]
+    width = len(align)
+
+    def cells(row: str) -> list[str]:
+        found = [cell.strip(" ") for cell in _cells(row, border)][:width]
+        return found + [""] * (width - len(found))
+
+    return _Table(align, cells(rows[0]), [cells(row) for row in rows[2:]])
+
+
+def _cells(row: str, border: bool) -> list[str]:
+    """TableProcessor._split_row for a row without backslashes or backticks."""
+    if border:
+        row = row[1:] if row.startswith("|") else row
+        row = row[:-1] if row.endswith("|") else row
+    return row.split("|")
+
+
+def _side(separator: str) -> str:
+    if separator.startswith(":") and separator.endswith(":"):
+        return "center"
+    if separator.startswith(":"):
+        return "left"
+    return "right" if separator.endswith(":") else ""
 
 
 def _bold(text: str) -> str:

@@ -23,6 +23,8 @@ _PIECES = [
     "\t", "\n", "\n", "\n", "\n\n", "\n\n\n", "a_b", "&", "<", ">", "|", "~", "`", "[", "]",
     "\n1. 第一项", "\n2. 第二项", "\n3.  第三项", "\n10. 第十项", "\n01. ", "\n1.", "\n1.5亿元",
     "\n1. **加粗**：说明", "\n1. 1. ", "\n1. # ", "\n1. - ", "\n1. \u3000", "\n1.\u3000",
+    "\n| 序号 | 名称 |", "\n|---|---|", "\n|:--|--:|", "\n|:-:|", "\n| 1 | **甲** |", "|", "||",
+    "\n|", " | ", ":", "\n| \"乙\" |", "\n|\u3000| 丙 |",
 ]  # fmt: skip
 
 
@@ -36,6 +38,9 @@ def _markdown(text: str) -> str:
 @example(["## 标题", "\n", "正文", "\n", "## 标题"])  # the second heading's id is made unique
 @example(["\u3000\u3000", "第一条", "\n", "\u3000\u3000", "第二条"])
 @example(["**人事科**", "：", "负责", "\n\n", "x**加粗**y"])
+@example(["| 序号 | 名称 |", "\n|:--|--:|", "\n| 1 | **甲** |", "\n| 2 |", "\n\n", "正文"])
+@example(["| 一 | 二 | 三 | 四 |", "\n|---|---|---|---|", "\n| 1 | 2 | 3 | 4 | 5 |"])
+@example(["| 甲 |", "\n|---|", "\n乙"])  # one column: a table only if every row has a pipe
 @example(["\n1. 第一项", "\n2. 第二项", "\n\n", "\n3.  第三项", "\n2. 第二项", "\n\n", "正文"])
 def test_prose_gets_the_html_markdown_gives_it(pieces):
     """Whenever the fast path takes a body, its HTML is Markdown's, character for
@@ -63,7 +68,8 @@ def test_markdown_beyond_prose_is_left_to_markdown():
     for body in (
         "1. 第一项\n继续上一项",
         "1. - 子项",
-        "| 列 |\n|---|\n| 1 |",
+        "| 列 | 列 |\n|---|---|\n| `1` | 2 |",
+        "前文\n| 列 | 列 |",
         "见[附件](附件.pdf)",
         "    缩进的代码",
         "标题\n===",
