@@ -5,9 +5,10 @@ tables of Chinese text, with a few words in bold (**人事科**：…). Python-M
 over a millisecond to convert such a body, nearly all of it spent trying block and
 inline rules that cannot match; it was the largest single cost of a cold build
 (bench/README.md). For a body made only of paragraphs, ATX headings (``## 标题``),
-numbered lists (``1. 事项``), tables and bold words, this module writes the same HTML
-directly, about seven times faster. For anything else (links, images, code, bulleted
-lists, quotes, raw HTML, footnotes, ...) it returns None and the body goes to Markdown.
+numbered and bulleted lists (``1. 事项``, ``- 事项``), tables and bold words, this
+module writes the same HTML directly, about seven times faster. For anything else
+(links, images, code, quotes, raw HTML, footnotes, ...) it returns None and the body
+goes to Markdown.
 tests/test_prose.py checks with random bodies that the HTML is Markdown's, character
 for character, whenever this module gives one.
 
@@ -28,31 +29,34 @@ from markdown.extensions.toc import slugify_unicode, unique
 # that the sanitiser would write otherwise (no-break space as &nbsp;), once the bold
 # words are set aside; and a space before a line end (two make a line break).
 _SPECIAL = re.compile(r"[\\`*_\[\]<>&~{}\t\r\x00-\x08\x0b-\x1f\xa0]| \n| $")
-# Line starts that begin an indented code block, a bulleted list, a rule, a setext
-# heading or (inside a list item) a heading.
-_LINE_STARTS = frozenset(" =+-")
-_ITEM_STARTS = _LINE_STARTS | {"#"}
+# A line that is a rule or a setext heading's underline.
+_RULE = re.compile(r"[-=+*_]")
+# What an item's text may not begin with: it would be a heading, a list or a rule inside it.
+_ITEM_STARTS = frozenset("#-+=")
 # Bold words: ``**`` around text on one line (in one table cell) that neither begins nor
 # ends with white space.
 _BOLD = re.compile(r"(?<!\*)\*\*([^\s*|](?:[^*\n|]*[^\s*|])?)\*\*(?!\*)")
 _HEADING = HashHeaderProcessor.RE
-_ITEM = re.compile(r"(\d+)\.[ ]+(.*)")  # OListProcessor.RE and SaneOListProcessor.CHILD_RE
+# The items of numbered and of bulleted lists, as OListProcessor.RE and the sane_lists
+# CHILD_REs take them (bullets other than ``*``, which is taken for bold or left to Markdown).
+_ITEMS = {"ol": re.compile(r"(\d+)\.[ ]+(.*)"), "ul": re.compile(r"([-+])[ ]+(.*)")}
 
 
 @dataclass
 class _List:
-    """An ordered list while its blocks are read: a later list block continues it."""
+    """A list while its blocks are read: a later block of the same kind continues it."""
 
+    tag: str  # ol or ul
     start: str
     items: list[list] = field(default_factory=list)  # [text, loose]
 
     def html(self) -> str:
-        start = "" if self.start == "1" else f' start="{self.start}"'
+        start = "" if self.tag == "ul" or self.start == "1" else f' start="{self.start}"'
         items = (
             f"<li>\n<p>{text}</p>\n</li>" if loose else f"<li>{text}</li>"
             for text, loose in self.items
         )
-        return f"<ol{start}>\n" + "\n".join(items) + "\n</ol>"
+        return f"<{self.tag}{start}>\n" + "\n".join(items) + f"\n</{self.tag}>"
 
 
 def prose_html(text: str) -> str | None:
@@ -106,7 +110,12 @@ def _joined(parts: list[str | _List | _Table]) -> str:
 def _is_prose(text: str) -> bool:
     if _SPECIAL.search(_BOLD.sub(r"\1", text) if "*" in text else text):
         return False
-    return not any(line[:1] in _LINE_STARTS for line in text.split("\n"))
+    # No indented line (code, or a list item's continuation), and no line that is a rule
+    # or an underline (HRProcessor and SetextHeaderProcessor look at every line).
+    return not any(
+        line[:1] == " " or (_RULE.match(line) and not line.strip(" -=+*_"))
+        for line in text.split("\n")
+    )
 
 
 def _block(block: str, parts: list[str | _List | _Table]) -> bool:
@@ -114,27 +123,28 @@ def _block(block: str, parts: list[str | _List | _Table]) -> bool:
     when it is a list this module does not make, or holds a pipe outside a table."""
     if "|" in block:
         return False
-    if _ITEM.match(block):  # OListProcessor.test
-        return _list(block, parts)
+    for tag, item in _ITEMS.items():
+        if item.match(block):  # OListProcessor.test, UListProcessor.test
+            return _list(tag, block, parts)
     if block.strip():  # ParagraphProcessor; its first line's leading white space dropped
         parts.append(f"<p>{_bold(block.lstrip())}</p>")
     return True
 
 
-def _list(block: str, parts: list[str | _List | _Table]) -> bool:
+def _list(tag: str, block: str, parts: list[str | _List | _Table]) -> bool:
     """OListProcessor (sane_lists): every line must be an item of plain text."""
     items = []
     for line in block.split("\n"):
-        item = _ITEM.fullmatch(line)
+        item = _ITEMS[tag].fullmatch(line)
         if item is None:
-            return False  # a lazy continuation line, added to the item before
+            return False  # a lazy continuation line, or the other kind of list
         words = item.group(2).lstrip()
-        if not words or words[0] in _ITEM_STARTS or _ITEM.match(words):
+        if not words or words[0] in _ITEM_STARTS or _ITEMS["ol"].match(words):
             return False  # an empty item, or one whose text is a block of another kind
         items.append([_bold(words), False])
     last = parts[-1] if parts else None
-    if not isinstance(last, _List):
-        parts.append(_List(start=_ITEM.match(block).group(1), items=items))
+    if not isinstance(last, _List) or last.tag != tag:
+        parts.append(_List(tag, _ITEMS[tag].match(block).group(1), items))
         return True
     # A list block after a blank line continues the list above it: the item before the
     # gap and the first item after it become loose (their text a paragraph).

@@ -25,6 +25,7 @@ _PIECES = [
     "\n1. **加粗**：说明", "\n1. 1. ", "\n1. # ", "\n1. - ", "\n1. \u3000", "\n1.\u3000",
     "\n| 序号 | 名称 |", "\n|---|---|", "\n|:--|--:|", "\n|:-:|", "\n| 1 | **甲** |", "|", "||",
     "\n|", " | ", ":", "\n| \"乙\" |", "\n|\u3000| 丙 |",
+    "\n- 甲", "\n- 乙", "\n+ 丙", "\n- ", "\n---", "\n- - -", "\n-5℃", "\n===", "\n+++", "\n*",
 ]  # fmt: skip
 
 
@@ -41,6 +42,7 @@ def _markdown(text: str) -> str:
 @example(["| 序号 | 名称 |", "\n|:--|--:|", "\n| 1 | **甲** |", "\n| 2 |", "\n\n", "正文"])
 @example(["| 一 | 二 | 三 | 四 |", "\n|---|---|---|---|", "\n| 1 | 2 | 3 | 4 | 5 |"])
 @example(["| 甲 |", "\n|---|", "\n乙"])  # one column: a table only if every row has a pipe
+@example(["\n- 甲", "\n\n", "\n+ 丙", "\n1. 第一项", "\n\n", "\n- 乙"])
 @example(["\n1. 第一项", "\n2. 第二项", "\n\n", "\n3.  第三项", "\n2. 第二项", "\n\n", "正文"])
 def test_prose_gets_the_html_markdown_gives_it(pieces):
     """Whenever the fast path takes a body, its HTML is Markdown's, character for
@@ -68,6 +70,8 @@ def test_markdown_beyond_prose_is_left_to_markdown():
     for body in (
         "1. 第一项\n继续上一项",
         "1. - 子项",
+        "- 甲\n  继续",
+        "* 星号项",
         "| 列 | 列 |\n|---|---|\n| `1` | 2 |",
         "前文\n| 列 | 列 |",
         "见[附件](附件.pdf)",
