@@ -8,9 +8,8 @@ inline rules that cannot match; it was the largest single cost of a cold build
 numbered and bulleted lists (``1. 事项``, ``- 事项``), tables and bold words, this
 module writes the same HTML directly, about seven times faster. For anything else
 (links, images, code, quotes, raw HTML, footnotes, ...) it returns None and the body
-goes to Markdown.
-tests/test_prose.py checks with random bodies that the HTML is Markdown's, character
-for character, whenever this module gives one.
+goes to Markdown. tests/test_prose.py checks with random bodies that the HTML is
+Markdown's, character for character, whenever this module gives one.
 
 Each rule below follows one step of Python-Markdown 3.11 with the sane_lists, tables
 and toc extensions (and the table box of generator.markup), named beside it.
