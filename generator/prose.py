@@ -72,10 +72,7 @@ def prose_html(text: str) -> str | None:
         block = block.lstrip("\n")
         while block:
             if _is_table(block):  # TableProcessor: the whole block, before any heading rule
-                table = _table(block)
-                if table is None:
-                    return None
-                parts.append(table)
+                parts.append(_table(block))
                 break
             # HashHeaderProcessor: a heading line anywhere in the block; the lines before
             # it are a block of their own, those after it the next block.
@@ -107,6 +104,7 @@ def _joined(parts: list[str | _List | _Table]) -> str:
 
 
 def _is_prose(text: str) -> bool:
+    """Whether nothing in ``text`` is Markdown beyond what this module writes."""
     if _SPECIAL.search(_BOLD.sub(r"\1", text) if "*" in text else text):
         return False
     # No indented line (code, or a list item's continuation), and no line that is a rule
@@ -206,7 +204,7 @@ def _is_table(block: str) -> bool:
     return len(separator) == len(header) and set("".join(separator)) <= set(":- ")
 
 
-def _table(block: str) -> _Table | None:
+def _table(block: str) -> _Table:
     """TableProcessor.run, and the alignment classes of generator.markup."""
     rows = [row.strip(" ") for row in block.split("\n")]
     border = rows[0].startswith("|") or rows[0].endswith("|")
