@@ -79,6 +79,11 @@ class MarkupRenderer:
         # (text digest, folder, page URL) -> (Rendered, how each local link resolved)
         self.memo = memo if memo is not None else {}
         self._current: _Context | None = None
+        # serve and build --watch keep this renderer between rebuilds, which render every
+        # body of a changed unit again to see which pages changed: the bodies of the last
+        # few units are looked up by their text (its hash is kept in the string) rather
+        # than made again, as the memo does for Markdown's. Bounded, for a cold build.
+        self._prose = functools.lru_cache(maxsize=2048)(prose_html)
 
     @functools.cached_property
     def _converter(self) -> _Converter:
@@ -89,7 +94,7 @@ class MarkupRenderer:
 
     def render(self, text: str, source: Path, page_url: str) -> Rendered:
         """Render ``text`` (the body of ``source``) for the page at ``page_url``."""
-        html = prose_html(text)
+        html = self._prose(text)
         if html is not None:
             # Plain prose: no links or files, and quicker to make than to look up. Its
             # HTML holds no markup from the text, so there is nothing to sanitise (the

@@ -28,8 +28,9 @@ from markdown.extensions.toc import slugify_unicode, unique
 # that the sanitiser would write otherwise (no-break space as &nbsp;), once the bold
 # words are set aside; and a space before a line end (two make a line break).
 _SPECIAL = re.compile(r"[\\`*_\[\]<>&~{}\t\r\x00-\x08\x0b-\x1f\xa0]| \n| $")
-# A line that is a rule or a setext heading's underline.
-_RULE = re.compile(r"[-=+*_]")
+# A line that is a rule or a setext heading's underline (or might be: ``+++`` is not).
+_RULE_STARTS = "-=+*_"
+_RULE = re.compile(r"[-=+*_][-=+*_ ]*")
 # What an item's text may not begin with: it would be a heading, a list or a rule inside it.
 _ITEM_STARTS = frozenset("#-+=")
 # Bold words: ``**`` around text on one line (in one table cell) that neither begins nor
@@ -109,10 +110,12 @@ def _is_prose(text: str) -> bool:
         return False
     # No indented line (code, or a list item's continuation), and no line that is a rule
     # or an underline (HRProcessor and SetextHeaderProcessor look at every line).
-    return not any(
-        line[:1] == " " or (_RULE.match(line) and not line.strip(" -=+*_"))
-        for line in text.split("\n")
-    )
+    lines = "\n" + text
+    if "\n " in lines:
+        return False
+    if not any("\n" + start in lines for start in _RULE_STARTS):
+        return True
+    return not any(_RULE.fullmatch(line) for line in text.split("\n"))
 
 
 def _block(block: str, parts: list[str | _List | _Table]) -> bool:
@@ -120,9 +123,10 @@ def _block(block: str, parts: list[str | _List | _Table]) -> bool:
     when it is a list this module does not make, or holds a pipe outside a table."""
     if "|" in block:
         return False
-    for tag, item in _ITEMS.items():
-        if item.match(block):  # OListProcessor.test, UListProcessor.test
-            return _list(tag, block, parts)
+    if block[:1].isdigit() or block[:1] in ("-", "+"):
+        for tag, item in _ITEMS.items():
+            if item.match(block):  # OListProcessor.test, UListProcessor.test
+                return _list(tag, block, parts)
     if block.strip():  # ParagraphProcessor; its first line's leading white space dropped
         parts.append(f"<p>{_bold(block.lstrip())}</p>")
     return True
@@ -192,6 +196,8 @@ def _row(tag: str, cells: list[str], align: list[str]) -> str:
 def _is_table(block: str) -> bool:
     """TableProcessor.test: a header row of more than one cell (or one cell between
     pipes, all rows having a pipe at an end) and a separator row of as many cells."""
+    if "|" not in block:
+        return False
     rows = [row.strip(" ") for row in block.split("\n")]
     if len(rows) < 2 or "|" not in rows[0]:
         return False
