@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -29,6 +30,7 @@ from generator.buildstate import (
     Stored,
     atomic_dump,
     cache_dir,
+    collector_paused,
     forget_record,
     load_pickle,
     write_record,
@@ -59,9 +61,13 @@ def restore(
         return None  # written by another build than the record (one stopped in between)
     engine = _engine(root, folder, jobs, search, keep_files)
     try:
-        _fill(engine, data)
-        for key, name in data["units"].items():
-            _fill_unit(engine, key, name, load_pickle(directory / _UNITS / name))
+        with collector_paused():
+            _fill(engine, data)
+            for key, name in data["units"].items():
+                _fill_unit(engine, key, name, load_pickle(directory / _UNITS / name))
+            # The restored units stay as long as the engine: no later collection needs
+            # to walk them (the first one after this took 50 ms at 10,000 documents).
+            gc.freeze()
     except (KeyError, TypeError):
         return None  # an engine of another shape, or a unit file missing: build afresh
     engine.unrendered = stored.unrendered

@@ -1,6 +1,7 @@
 """``zfxxgk build`` with its cache: later builds redo only what changed, and the result is
 always the site a clean build gives."""
 
+import gc
 import itertools
 import os
 import pickle
@@ -105,6 +106,19 @@ def test_a_one_document_build_stores_only_its_unit_again(tmp_path):
     assert all(len(files) == len(UNITS) for files in stored)
     assert [len(after - before) for before, after in itertools.pairwise(stored)] == [1, 1]
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_restoring_the_cache_leaves_the_garbage_collector_running(tmp_path):
+    """The collector is paused while the units are read back; a long-running
+    ``build --watch`` that restored its engine must still free what it drops."""
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    folder = root / "output"
+    stored = buildstate.read_stored(root, folder)
+    assert gc.isenabled()
+    assert buildcache.restore(root, folder, 1, stored, search=False) is not None
+    assert gc.isenabled()
 
 
 def test_same_size_edit_within_one_clock_tick_is_still_seen(tmp_path):
