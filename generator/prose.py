@@ -28,7 +28,8 @@ from markdown.extensions.toc import slugify_unicode, unique
 # that the sanitiser would write otherwise (no-break space as &nbsp;), once the bold
 # words are set aside; and a space before a line end (two make a line break).
 _SPECIAL = re.compile(r"[\\`*_\[\]<>&~{}\t\r\x00-\x08\x0b-\x1f\xa0]| \n| $")
-# A line that is a rule or a setext heading's underline (or might be: ``+++`` is not).
+# A line that is a rule or a setext heading's underline (``+++`` is neither, but goes to
+# Markdown all the same).
 _RULE_STARTS = "-=+*_"
 _RULE = re.compile(r"[-=+*_][-=+*_ ]*")
 # What an item's text may not begin with: it would be a heading, a list or a rule inside it.
