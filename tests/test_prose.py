@@ -66,6 +66,15 @@ def test_plain_prose_takes_the_fast_path():
     )
 
 
+def test_lists_and_tables_take_the_fast_path_too():
+    for body in (
+        "1. 第一项\n2. 第二项\n\n3. 第三项",
+        "- 甲\n+ 乙",
+        "| 序号 | 名称 |\n|---|:-:|\n| 1 | **甲** |",
+    ):
+        assert prose_html(body) is not None, body
+
+
 def test_markdown_beyond_prose_is_left_to_markdown():
     for body in (
         "1. 第一项\n继续上一项",
