@@ -30,11 +30,11 @@ from generator.buildstate import (
     Stored,
     atomic_dump,
     cache_dir,
-    collector_paused,
     forget_record,
     load_pickle,
     write_record,
 )
+from generator.collector import collector_paused
 from generator.content import UnitLoad
 from generator.errors import Problem
 from generator.incremental import IncrementalBuild

@@ -12,18 +12,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import gc
 import hashlib
 import os
 import pickle
 import stat
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path, PurePath
 from typing import Any
 
 from generator import __version__
+from generator.collector import collector_paused
 from generator.errors import Problem
 from generator.themes import default_theme_dir
 
@@ -247,27 +246,12 @@ def forget_record(root: Path) -> None:
 
 def load_pickle(path: Path) -> Any:
     """The object stored at ``path``, or None when it is missing or unreadable."""
-    with collector_paused():
+    with collector_paused():  # three times quicker for a unit's file
         try:
             with open(path, "rb") as file:
                 return pickle.load(file)
         except Exception:  # noqa: BLE001 - any unreadable cache just means a fresh build
             return None
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector out while the cache is read back: unpickling
-    builds many small objects, and the collector would walk them again and again while
-    they are made (three times the time for one file; for the hundred unit files of a
-    10,000-document site, a hundred collections and 85 ms)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def atomic_dump(target: Path, value: Any) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from generator import standard
 from generator.cache import FileCache
+from generator.collector import collector_paused
 from generator.config import SiteConfig
 from generator.errors import Problem, Problems
 from generator.links import inside
@@ -190,8 +191,8 @@ class _Loader:
             return
         tasks = [(self.config, head, urls[head.folder.name]) for head in todo]
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(self.jobs, len(tasks))) as pool:
-            done = pool.map(_read_unit, tasks, chunksize=1)
+        with context.Pool(min(self.jobs, len(tasks))) as pool, collector_paused():
+            done = pool.map(_read_unit, tasks, chunksize=1)  # unpickled here, in bulk
         reuse = dict(self.reuse)
         for head, (load, initials) in zip(todo, done, strict=True):
             reuse[head.folder.name] = load

@@ -1,5 +1,6 @@
 """End-to-end builds: every page is there, every link resolves, errors keep output/ intact."""
 
+import gc
 import json
 import re
 from html.parser import HTMLParser
@@ -231,6 +232,7 @@ def test_units_read_in_parallel_give_the_same_site_and_messages(small_site, tmp_
         if p.is_file()
     }
     two = build(small_site.root, jobs=2, clean=True, search=False)
+    assert gc.isenabled()  # paused only while the workers' units are read back
     assert {
         p.relative_to(two.output_dir): p.read_bytes()
         for p in two.output_dir.rglob("*")
