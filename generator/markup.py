@@ -24,7 +24,7 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from generator.links import inside, local_target, normal
-from generator.prose import prose_html
+from generator.prose import prose_html, table_label
 from generator.slugs import pinyin_initials, short_hash
 from generator.urls import relative
 
@@ -299,8 +299,7 @@ def _align_class(cell: etree.Element) -> None:
 
 def _scroll_box(table: etree.Element) -> dict[str, str]:
     """The attributes of a table's scroll box, labelled by its column headings (表格：…)."""
-    headings = ["".join(th.itertext()).strip() for th in table.iter("th")][:3]
-    label = "表格：" + "、".join(h for h in headings if h) if any(headings) else "表格"
+    label = table_label(["".join(th.itertext()) for th in table.iter("th")])
     return {"class": "table-scroll", "tabindex": "0", "role": "region", "aria-label": label}
 
 

@@ -73,8 +73,9 @@ def prose_html(text: str) -> str | None:
     for block in (text + "\n\n").split("\n\n"):
         block = block.lstrip("\n")
         while block:
-            if _is_table(block):  # TableProcessor: the whole block, before any heading rule
-                parts.append(_table(block))
+            table = _table(block)  # TableProcessor: the whole block, before any heading rule
+            if table is not None:
+                parts.append(table)
                 break
             # HashHeaderProcessor: a heading line anywhere in the block; the lines before
             # it are a block of their own, those after it the next block.
@@ -165,10 +166,9 @@ class _Table:
     rows: list[list[str]]
 
     def html(self) -> str:
-        heads = [_BOLD.sub(r"\1", cell).strip() for cell in self.header[:3]]
-        label = "表格：" + "、".join(h for h in heads if h) if any(heads) else "表格"
-        width = len(self.align)
+        label = table_label([_BOLD.sub(r"\1", cell) for cell in self.header])
         label = label.replace('"', "&quot;")  # the serializer's escape (no & < > here)
+        width = len(self.align)
         lines = [
             f'<div aria-label="{label}" class="table-scroll" role="region" tabindex="0"><table>',
             "<thead>",
@@ -184,6 +184,13 @@ class _Table:
         return "\n".join(lines)
 
 
+def table_label(headings: list[str]) -> str:
+    """The accessible name of a table's scroll box: 表格： and its first three column
+    headings (generator.markup labels the boxes Markdown's tables go in by this too)."""
+    first = [heading.strip() for heading in headings[:3]]
+    return "表格：" + "、".join(h for h in first if h) if any(first) else "表格"
+
+
 def _row(tag: str, cells: list[str], align: list[str]) -> str:
     scope = ' scope="col"' if tag == "th" else ""
     out = ["<tr>"]
@@ -194,28 +201,24 @@ def _row(tag: str, cells: list[str], align: list[str]) -> str:
     return "\n".join(out)
 
 
-def _is_table(block: str) -> bool:
-    """TableProcessor.test: a header row of more than one cell (or one cell between
-    pipes, all rows having a pipe at an end) and a separator row of as many cells."""
+def _table(block: str) -> _Table | None:
+    """TableProcessor, and the alignment classes of generator.markup; None when its test
+    fails: a table needs a header row of more than one cell (or one cell between pipes,
+    all rows having a pipe at an end) and a separator row of as many cells."""
     if "|" not in block:
-        return False
+        return None
     rows = [row.strip(" ") for row in block.split("\n")]
     if len(rows) < 2 or "|" not in rows[0]:
-        return False
+        return None
     border = rows[0].startswith("|") or rows[0].endswith("|")
     header = _cells(rows[0], border)
     bordered = all(row.startswith("|") or row.endswith("|") for row in rows[1:])
     if len(header) == 1 and not (border and bordered):
-        return False
+        return None
     separator = _cells(rows[1], border)
-    return len(separator) == len(header) and set("".join(separator)) <= set(":- ")
-
-
-def _table(block: str) -> _Table:
-    """TableProcessor.run, and the alignment classes of generator.markup."""
-    rows = [row.strip(" ") for row in block.split("\n")]
-    border = rows[0].startswith("|") or rows[0].endswith("|")
-    align = [_side(cell.strip(" ")) for cell in _cells(rows[1], border)]
+    if len(separator) != len(header) or not set("".join(separator)) <= set(":- "):
+        return None
+    align = [_side(cell.strip(" ")) for cell in separator]
     width = len(align)
 
     def cells(row: str) -> list[str]:

@@ -75,6 +75,13 @@ def test_lists_and_tables_take_the_fast_path_too():
         assert prose_html(body) is not None, body
 
 
+def test_a_table_box_is_named_by_its_first_three_headings():
+    """Screen readers announce the scroll box round a table by this name (表格：…)."""
+    four = "| 序号 | **名称** | 金额 | 备注 |\n|---|---|---|---|\n| 1 | 甲 | 2 | 无 |"
+    assert 'aria-label="表格：序号、名称、金额"' in prose_html(four)
+    assert 'aria-label="表格"' in prose_html("|  |  |\n|---|---|\n| 1 | 2 |")
+
+
 def test_markdown_beyond_prose_is_left_to_markdown():
     for body in (
         "1. 第一项\n继续上一项",
