@@ -369,7 +369,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
             print(f"{item.path.relative_to(root).as_posix()}: 已补齐索引号 {item.index_no}")
         problems = Problems()
         config, site = load(root, problems, jobs)
-    check_site(site, config, problems, external=args.external)
+    check_site(site, config, problems, external=args.external, jobs=jobs)
     _report(problems, root, args.format)
     if args.format == "text":
         if not problems:

@@ -7,7 +7,6 @@ the regulations is the business of ``check``.
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from generator.cache import FileCache
 from generator.collector import collector_paused
 from generator.config import SiteConfig
 from generator.errors import Problem, Problems
+from generator.forked import can_fork, forked_map
 from generator.links import inside
 from generator.model import (
     AnnualReport,
@@ -187,12 +187,18 @@ class _Loader:
         a document; the units travel back pickled, at about a tenth of that.
         """
         todo = [h for h in heads if h.read]
-        if self.jobs <= 1 or self.cache is not None or len(todo) < 2 or not _can_fork():
+        if self.jobs <= 1 or self.cache is not None or len(todo) < 2 or not can_fork():
             return
-        tasks = [(self.config, head, urls[head.folder.name]) for head in todo]
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(self.jobs, len(tasks))) as pool, collector_paused():
-            done = pool.map(_read_unit, tasks, chunksize=1)  # unpickled here, in bulk
+        jobs = min(self.jobs, len(todo))
+        config = self.config
+        done: list = [None] * len(todo)
+        with collector_paused():  # the units are unpickled here, in bulk
+            for index, read in forked_map(
+                lambda n: (n, _read_unit(config, todo[n], urls[todo[n].folder.name])),
+                len(todo),
+                jobs,
+            ):
+                done[index] = read
         reuse = dict(self.reuse)
         for head, (load, initials) in zip(todo, done, strict=True):
             reuse[head.folder.name] = load
@@ -746,18 +752,13 @@ def load_site(
     return site
 
 
-def _read_unit(task: tuple[SiteConfig, _UnitHead, str]) -> tuple[UnitLoad, dict[str, str]]:
+def _read_unit(config: SiteConfig, head: _UnitHead, url: str) -> tuple[UnitLoad, dict[str, str]]:
     """One unit read in a worker (see _Loader._read_in_parallel), with the pinyin
     initials worked out on the way, which the build cache keeps for later builds."""
-    config, head, url = task
     before = known_initials()
     load = _Loader(config, Problems(), None)._fresh_load(head, url)
     learnt = {name: slug for name, slug in known_initials().items() if name not in before}
     return load, learnt
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _load_report(path: Path, problems: Problems) -> tuple[LineDict, ReportData] | None:

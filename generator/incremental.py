@@ -175,7 +175,7 @@ class IncrementalBuild:
         self.stripped &= reuse.keys()
         problems.items.extend(found.items)
         before = len(problems.items)
-        check_site(site, config, problems, cache=self.cache, only_units=touched)
+        check_site(site, config, problems, cache=self.cache, only_units=touched, jobs=self.jobs)
         self._keep_findings(problems, before, touched, site)
         return site, touched
 

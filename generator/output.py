@@ -7,8 +7,6 @@ here, so nothing is ever written outside the output folder.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
@@ -17,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.errors import OutputError
+from generator.forked import can_fork, forked_map
 from generator.render import OutputFile, Stream
 
 
@@ -70,40 +69,18 @@ def write_site(
 
 def _write_streams(streams, staging, jobs, collect, progress) -> list[_StreamResult]:
     total = len(streams)
+    if jobs <= 1 or total <= 1 or not can_fork():
+        done = map(lambda stream: _write_stream(stream, staging, collect), streams)
+    else:
+        # The workers inherit the loaded site and the renderer as they are in memory, so
+        # nothing but small results crosses between processes.
+        done = forked_map(lambda n: _write_stream(streams[n], staging, collect), total, jobs)
     results: list[_StreamResult] = []
-    if jobs <= 1 or total <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for stream in streams:
-            results.append(_write_stream(stream, staging, collect))
-            if progress:
-                progress(len(results), total)
-        return results
-    # Forked workers inherit the loaded site and the renderer as they are in memory, so
-    # nothing but small results crosses between processes.
-    # Frozen objects are never visited by the workers' garbage collector, so the pages of
-    # memory holding the site stay shared with the parent instead of being copied.
-    gc.freeze()
-    context = multiprocessing.get_context("fork")
-    try:
-        with context.Pool(jobs, initializer=_adopt, initargs=(streams, staging, collect)) as pool:
-            for result in pool.imap_unordered(_write_nth, range(total)):
-                results.append(result)
-                if progress:
-                    progress(len(results), total)
-    finally:
-        gc.unfreeze()
+    for result in done:
+        results.append(result)
+        if progress:
+            progress(len(results), total)
     return results
-
-
-# Set once in each worker process by the pool's initializer, never in the parent.
-_WORKER: dict[str, Any] = {}
-
-
-def _adopt(streams: Sequence[Stream], staging: Path, collect) -> None:
-    _WORKER.update(streams=streams, staging=staging, collect=collect)
-
-
-def _write_nth(index: int) -> _StreamResult:
-    return _write_stream(_WORKER["streams"][index], _WORKER["staging"], _WORKER["collect"])
 
 
 def _write_stream(stream: Stream, staging: Path, collect) -> _StreamResult:
