@@ -5,7 +5,8 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.markup import MarkupRenderer, sanitise
+from generator.converter import sanitise
+from generator.markup import MarkupRenderer
 from generator.prose import prose_html
 
 _CONTENT = Path("/nonexistent/content")
