@@ -10,7 +10,6 @@ in their own process.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -21,6 +20,8 @@ _WORKER: dict[str, Any] = {}
 
 
 def can_fork() -> bool:
+    import multiprocessing  # here: a build that forks no worker does without it (12 ms)
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -30,6 +31,8 @@ def forked_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
     too: the workers inherit it, nothing of it is pickled. Only its results are."""
     # Frozen objects are never visited by the workers' garbage collector, so the pages of
     # memory holding the site stay shared with the parent instead of being copied.
+    import multiprocessing
+
     gc.freeze()
     context = multiprocessing.get_context("fork")
     try:
