@@ -113,6 +113,8 @@ class IncrementalBuild:
             self.cache.forget(changed or [])
         problems = Problems()
         outcome = Outcome(ok=False, problems=problems)
+        if changed is None or any(self._unit_of(path) is None for path in changed):
+            self.render_state.forget_templates()  # a theme file may be among them
         dirty = None
         if changed is not None and self.loads and self.unrendered is not None:
             dirty = self._dirty_units(changed)

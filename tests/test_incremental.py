@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from generator.build import build
 from generator.serve import LivePreview
+from generator.themes import default_theme_dir
 
 UNITS = ("测试县人民政府", "测试县教育局")
 EDITS = (
@@ -21,6 +22,7 @@ EDITS = (
     "interpretation-title",
     "interpretation-target",
     "site-name",
+    "theme",
     "break-and-fix",
 )
 
@@ -118,6 +120,11 @@ def apply(tree: SiteTree, edit: str, unit: str, step: int) -> list[Path]:
             encoding="utf-8",
         )
         return [path]
+    if edit == "theme":  # the site's own footer, over the default theme's
+        path = tree.root / "themes/default/templates/_footer.html"
+        footer = (default_theme_dir() / "templates/_footer.html").read_text(encoding="utf-8")
+        tree.write("themes/default/templates/_footer.html", footer + f"<p>第{step}版页脚</p>\n")
+        return [path]
     raise AssertionError(edit)
 
 
@@ -131,6 +138,8 @@ def apply(tree: SiteTree, edit: str, unit: str, step: int) -> list[Path]:
 # ...and the first two steps alone: the first unit's 解读, left with no link by the first
 # step, gains one from the other unit at the second, with nothing in its own unit changed.
 @example(edits=[("interpretation-target", u) for u in (UNITS[0], UNITS[1])])
+# A template edited twice: the second time its theme folder is already in use.
+@example(edits=[("theme", UNITS[0]), ("body", UNITS[1]), ("theme", UNITS[0])])
 def test_incremental_output_equals_a_clean_build(edits):
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "site"
