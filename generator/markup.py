@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from generator.links import inside, local_target, normal
-from generator.prose import prose_html
+from generator.prose import has_links, linked, prose_html
 from generator.slugs import pinyin_initials, short_hash
 from generator.urls import relative
 
@@ -80,12 +80,20 @@ class MarkupRenderer:
     def render(self, text: str, source: Path, page_url: str) -> Rendered:
         """Render ``text`` (the body of ``source``) for the page at ``page_url``."""
         html = self._prose(text)
-        if html is not None:
-            # Plain prose: no links or files, and quicker to make than to look up. Its
-            # HTML holds no markup from the text, so there is nothing to sanitise (the
-            # sanitiser leaves it as it is: tests/test_prose.py).
+        if html is None:
+            return self._render_markdown(text, source, page_url)
+        # Plain prose, quicker to make than to look up. Its HTML holds no markup from
+        # the text, so there is nothing to sanitise (the sanitiser leaves it as it is:
+        # tests/test_prose.py); its links lead where Markdown's would.
+        if not has_links(html):
             return Rendered(html)
-        return self._render_markdown(text, source, page_url)
+        self._current = _Context(normal(source).parent, page_url, Rendered(""))
+        try:
+            html = linked(html, self.rewrite)
+        finally:
+            context, self._current = self._current, None
+        context.result.html = html
+        return context.result
 
     def _render_markdown(self, text: str, source: Path, page_url: str) -> Rendered:
         folder = normal(source).parent

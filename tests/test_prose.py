@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.converter import sanitise
+from generator.links import normal
 from generator.markup import MarkupRenderer
-from generator.prose import prose_html
+from generator.prose import linked, prose_html
 
 _CONTENT = Path("/nonexistent/content")
 _SOURCE = _CONTENT / "单位" / "文件.md"
@@ -27,6 +29,10 @@ _PIECES = [
     "\n| 序号 | 名称 |", "\n|---|---|", "\n|:--|--:|", "\n|:-:|", "\n| 1 | **甲** |", "|", "||",
     "\n|", " | ", ":", "\n| \"乙\" |", "\n|\u3000| 丙 |",
     "\n- 甲", "\n- 乙", "\n+ 丙", "\n- ", "\n---", "\n- - -", "\n-5℃", "\n===", "\n+++", "\n*",
+    "[附件](附件/名单.xlsx)", "[办法](../政策/办法.md)", "[失效](无此文件.pdf)", "见[第一条](#第一条)",
+    "[网站](https://www.gov.cn/a_b?x=1#y)", "[根](/zfxxgk/index.html)", "[协议](//host/x)",
+    "[邮件](mailto:a@b.c)", "[ 空格 ](办法.md)", "[a](x y)", "[甲](", "](x)", "![图](a.png)",
+    "[**粗**](x)", "[甲][乙]", "(", ")", "!",
 ]  # fmt: skip
 
 
@@ -52,8 +58,60 @@ def test_prose_gets_the_html_markdown_gives_it(pieces):
     html = prose_html(text)
     if html is None:
         return
+    html = linked(html, lambda address: address)  # no page or file here: links stay
     assert html == _markdown(text)
     assert sanitise(html) == html
+
+
+# Bodies with links, for a renderer that knows one page and one file beside the body.
+_LINKED_PIECES = [
+    "见", "第一条", "。", "**加粗**", " ", "\u3000", "\n", "\n\n", "\n1. ", "\n- ", "## 标题\n",
+    "[办法](../政策/办法.md)", "[办法](../政策/办法.md#第二条)", "[名单](附件/名单.xlsx)",
+    "[名单](附件/%E5%90%8D%E5%8D%95.xlsx)", "[缺失](附件/无此文件.pdf)", "[本文](文件.md)",
+    "[网站](https://www.gov.cn/zhengce/)", "[锚点](#第一条)", "[根](/zfxxgk/)", "[上级](../)",
+    "[文件夹](附件/)", "[大写](附件/名单.XLSX)", "[点](./附件/名单.xlsx)",
+    "[脚本](javascript:void)", "[邮件](mailto:a@b.c)", "[协议](//host/x)", "[电话](tel:12345)",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def linked_site(tmp_path_factory):
+    content = tmp_path_factory.mktemp("site") / "content"
+    (content / "单位/附件").mkdir(parents=True)
+    (content / "单位/附件/名单.xlsx").write_bytes(b"xlsx")
+    (content / "政策").mkdir()
+    (content / "政策/办法.md").write_text("---\n标题: 办法\n---\n", encoding="utf-8")
+    pages = {normal(content / "政策/办法.md"): "zfxxgk/dw/zc/bf/"}
+    return content, content / "单位/文件.md", pages
+
+
+@settings(max_examples=1500, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_LINKED_PIECES), max_size=10))
+@example(pieces=["见", "[办法](../政策/办法.md)", "和", "[名单](附件/名单.xlsx)"])
+def test_links_in_prose_lead_where_markdown_links_lead(linked_site, pieces):
+    """A link the fast path takes goes to the same page or copied file as Markdown's,
+    and a link to nothing is reported the same (its address left as written)."""
+    content, source, pages = linked_site
+    text = "".join(pieces)
+    if prose_html(text) is None:
+        return
+    fast = MarkupRenderer(pages, content).render(text, source, "zfxxgk/dw/wj/")
+    slow = MarkupRenderer(pages, content)._render_markdown(text, source, "zfxxgk/dw/wj/")  # noqa: SLF001
+    assert (fast.html, fast.assets, fast.broken_links) == (
+        slow.html,
+        slow.assets,
+        slow.broken_links,
+    )
+
+
+def test_a_body_with_links_takes_the_fast_path(linked_site):
+    content, source, pages = linked_site
+    body = "根据[办法](../政策/办法.md)，现将[名单](附件/名单.xlsx)公布如下。"
+    assert prose_html(body) is not None
+    rendered = MarkupRenderer(pages, content).render(body, source, "zfxxgk/dw/wj/")
+    assert '<a href="../zc/bf/index.html">办法</a>' in rendered.html
+    assert '<a href="md.xlsx">名单</a>' in rendered.html
+    assert rendered.assets == [(content / "单位/附件/名单.xlsx", "zfxxgk/dw/wj/md.xlsx")]
 
 
 def test_plain_prose_takes_the_fast_path():
@@ -91,7 +149,14 @@ def test_markdown_beyond_prose_is_left_to_markdown():
         "* 星号项",
         "| 列 | 列 |\n|---|---|\n| `1` | 2 |",
         "前文\n| 列 | 列 |",
-        "见[附件](附件.pdf)",
+        "见![图](图.png)",
+        '[附件](附件.pdf "标题")',
+        "[甲][乙]",
+        "见[附件]",
+        "[协议](mailto:a@b.c)",
+        "| [甲](a.md) | 乙 |\n|---|---|",
+        "## [标题](a.md)",
+        "[**粗**](a.md)",
         "    缩进的代码",
         "标题\n===",
         "> 引用",
