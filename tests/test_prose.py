@@ -51,6 +51,7 @@ def _markdown(text: str) -> str:
 @example(["| 甲 |", "\n|---|", "\n乙"])  # one column: a table only if every row has a pipe
 @example(["\n- 甲", "\n\n", "\n+ 丙", "\n1. 第一项", "\n\n", "\n- 乙"])
 @example(["\n1. 第一项", "\n2. 第二项", "\n\n", "\n3.  第三项", "\n2. 第二项", "\n\n", "正文"])
+@example(["**", "见", "[办法](../政策/办法.md)", "**", "\n- ", "[附件](附件/名单.xlsx)"])
 def test_prose_gets_the_html_markdown_gives_it(pieces):
     """Whenever the fast path takes a body, its HTML is Markdown's, character for
     character, and the sanitiser has nothing to change in it."""
