@@ -12,12 +12,13 @@ import gc
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import buildstate
 from generator.errors import BuildError, Problems
+from generator.timings import Timings
 from generator.urls import SEARCH_MANIFEST
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class BuildResult:
     removed: int = 0  # files removed this time
     full: bool = False  # the whole site was written afresh
     unchanged: bool = False  # nothing had changed since the last build
+    phases: dict[str, float] = field(default_factory=dict)  # seconds, see generator.timings
 
 
 def load(root: Path, problems: Problems, jobs: int = 1) -> tuple[SiteConfig, Site]:
@@ -120,32 +122,38 @@ class Builder:
         so that only they are stamped again rather than every input of the site.
         """
         started = time.perf_counter()
+        timings = Timings()
         if self.engine is None:
-            stamps = buildstate.snapshot(self.root)
-            changed = self._load_engine(stamps, units, clean, force)
-            if self.engine is None:
-                return self._unchanged(started)
-        else:
-            if told is not None and len(told) <= TOLD_PATHS:
-                stamps, changed = buildstate.restamp(self.stamps, told)
-            else:
+            with timings.phase("snapshot"):
                 stamps = buildstate.snapshot(self.root)
-                changed = buildstate.changed_files(self.stamps, stamps)
+            changed = self._load_engine(stamps, units, clean, force, timings)
+            if self.engine is None:
+                return self._unchanged(started, timings)
+        else:
+            with timings.phase("snapshot"):
+                if told is not None and len(told) <= TOLD_PATHS:
+                    stamps, changed = buildstate.restamp(self.stamps, told)
+                else:
+                    stamps = buildstate.snapshot(self.root)
+                    changed = buildstate.changed_files(self.stamps, stamps)
             if not changed and self.engine.unrendered == set() and not force:
                 self.stamps = stamps
-                return self._unchanged(started)
+                return self._unchanged(started, timings)
         from generator import buildcache
 
         self.engine.jobs = self.jobs
         try:
-            outcome = self.engine.rebuild(changed, force=force, only=units, progress=progress)
+            outcome = self.engine.rebuild(
+                changed, force=force, only=units, progress=progress, timings=timings
+            )
         except BaseException:
             self.engine = None  # half-way through a write: start again from the stored cache
             raise
         self.stamps = stamps  # the engine has seen these files, whatever it found in them
         if not outcome.ok:
             raise BuildError(outcome.problems)
-        buildcache.save(self.engine, stamps, outcome.problems.items)
+        with timings.phase("store"):
+            buildcache.save(self.engine, stamps, outcome.problems.items)
         self.last = _result(outcome, self.output, started)
         return self.last
 
@@ -175,14 +183,21 @@ class Builder:
         gc.freeze()
 
     def _load_engine(
-        self, stamps: buildstate.Snapshot, units: set[str] | None, clean: bool, force: bool
+        self,
+        stamps: buildstate.Snapshot,
+        units: set[str] | None,
+        clean: bool,
+        force: bool,
+        timings: Timings,
     ) -> list[Path] | None:
         """Restore the engine (or make a fresh one) and return what changed since the
         stored build (None: everything); leave no engine when nothing needs doing."""
-        stored = None if clean else buildstate.read_stored(self.root, self.output)
         changed = None
+        with timings.phase("snapshot"):
+            stored = None if clean else buildstate.read_stored(self.root, self.output)
+            if stored is not None:
+                changed = buildstate.changed_files(stored.snapshot, stamps)
         if stored is not None:
-            changed = buildstate.changed_files(stored.snapshot, stamps)
             pending = stored.unrendered  # None: output/ must be written afresh
             if pending is not None and units is not None:
                 pending = pending & units
@@ -190,21 +205,22 @@ class Builder:
             if not changed and pending == set() and indexed and not force:
                 self.last = _unchanged(stored, self.output)
                 return None
-        # Something to do: only now load the pipeline (Jinja, Markdown, the checker...).
-        from generator import buildcache
+        with timings.phase("restore"):
+            # Something to do: only now load the pipeline (Jinja, Markdown, the checker...).
+            from generator import buildcache
 
-        if stored is not None:
-            self.engine = buildcache.restore(
-                self.root, self.output, self.jobs, stored, self.search, self.keep_files
-            )
-        if self.engine is None:
-            self.engine = buildcache.fresh_engine(
-                self.root, self.output, self.jobs, self.search, self.keep_files
-            )
-            changed = None
+            if stored is not None:
+                self.engine = buildcache.restore(
+                    self.root, self.output, self.jobs, stored, self.search, self.keep_files
+                )
+            if self.engine is None:
+                self.engine = buildcache.fresh_engine(
+                    self.root, self.output, self.jobs, self.search, self.keep_files
+                )
+                changed = None
         return changed
 
-    def _unchanged(self, started: float) -> BuildResult:
+    def _unchanged(self, started: float, timings: Timings) -> BuildResult:
         last = self.last
         assert last is not None  # set by the run that found nothing to do, or an earlier one
         return dataclasses.replace(
@@ -215,6 +231,7 @@ class Builder:
             removed=0,
             full=False,
             unchanged=True,
+            phases=dict(timings.seconds),
         )
 
 
@@ -231,6 +248,7 @@ def _result(outcome: Outcome, output: Path, started: float) -> BuildResult:
         written=len(outcome.written),
         removed=len(outcome.removed),
         full=outcome.full,
+        phases=dict(outcome.timings.seconds),
     )
 
 

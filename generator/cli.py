@@ -25,6 +25,7 @@ from generator import __version__
 from generator.build import Builder, BuildResult, load
 from generator.errors import BuildError, OutputError, Problem, Problems
 from generator.standard import LEVELS
+from generator.timings import PHASES
 
 if TYPE_CHECKING:
     from generator.publish import Target
@@ -76,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
         "--watch",
         action="store_true",
         help="生成后继续监视内容、模板和 site.yaml，保存后自动更新 output/（按 Ctrl+C 停止）",
+    )
+    build_cmd.add_argument(
+        "--timings",
+        action="store_true",
+        help="列出各阶段用时（盘点文件、读取内容、合规检查、生成页面、搜索索引等）",
     )
 
     serve_cmd = commands.add_parser("serve", help="本地预览：生成网站并在修改保存后自动刷新")
@@ -155,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 quiet=args.quiet,
                 search=not args.no_search,
                 watch=args.watch,
+                timings=args.timings,
             )
         if args.command == "check":
             return _check(root, args)
@@ -188,6 +195,7 @@ def _build(
     quiet: bool = False,
     search: bool = True,
     watch: bool = False,
+    timings: bool = False,
 ) -> int:
     if units:
         missing = sorted(name for name in units if not (root / "content" / name).is_dir())
@@ -203,15 +211,15 @@ def _build(
         result = builder.run(force=force, progress=progress, units=units, clean=clean)
     except BuildError as exc:
         _report_failure(exc, root, quiet)
-        return _keep_building(builder, root, force, quiet) if watch else EXIT_ERRORS
+        return _keep_building(builder, root, force, quiet, timings) if watch else EXIT_ERRORS
     except (OutputError, OSError) as exc:
         _report_write_failure(exc)
-        return _keep_building(builder, root, force, quiet) if watch else EXIT_ERRORS
+        return _keep_building(builder, root, force, quiet, timings) if watch else EXIT_ERRORS
     finally:
         if progress:
             progress.done()
-    _report_result(result, root, quiet)
-    return _keep_building(builder, root, force, quiet) if watch else EXIT_OK
+    _report_result(result, root, quiet, timings)
+    return _keep_building(builder, root, force, quiet, timings) if watch else EXIT_OK
 
 
 def _report_failure(exc: BuildError, root: Path, quiet: bool) -> None:
@@ -228,13 +236,15 @@ def _report_write_failure(exc: BaseException) -> None:
     print(f"错误：写入输出文件夹失败：{_os_reason(exc)}；output/ 保持原样。", file=sys.stderr)
 
 
-def _report_result(result: BuildResult, root: Path, quiet: bool) -> None:
+def _report_result(result: BuildResult, root: Path, quiet: bool, timings: bool = False) -> None:
     _print_problems(result.problems.errors, root)
     if quiet:
         print(json.dumps(_summary(result), ensure_ascii=False), flush=True)
     else:
         _summarise_warnings(result.problems)
         print(_summary_line(result), flush=True)
+        if timings:
+            print(_timings_line(result), flush=True)
     if result.problems.errors:
         print(
             f"注意：有 {len(result.problems.errors)} 个错误（已按 --force 强制生成）。",
@@ -242,7 +252,9 @@ def _report_result(result: BuildResult, root: Path, quiet: bool) -> None:
         )
 
 
-def _keep_building(builder: Builder, root: Path, force: bool, quiet: bool) -> int:
+def _keep_building(
+    builder: Builder, root: Path, force: bool, quiet: bool, timings: bool = False
+) -> int:
     """``build --watch``: build again after every pause in saving, until Ctrl+C.
 
     A run that finds errors leaves output/ as it is and the watch goes on. Ctrl+C (or
@@ -260,9 +272,9 @@ def _keep_building(builder: Builder, root: Path, force: bool, quiet: bool) -> in
         print("正在监视 content/、themes/ 和 site.yaml，保存后自动更新 output/；按 Ctrl+C 停止。")
     try:
         # First, with a new snapshot, what was saved while the first build ran.
-        _build_again(builder, root, force, quiet, None)
+        _build_again(builder, root, force, quiet, None, timings)
         while (changed := queue.take()) is not None:
-            _build_again(builder, root, force, quiet, changed)
+            _build_again(builder, root, force, quiet, changed, timings)
     finally:
         stop_watching(observer)
         for sig, handler in handlers.items():
@@ -276,7 +288,12 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _build_again(
-    builder: Builder, root: Path, force: bool, quiet: bool, changed: list[Path] | None
+    builder: Builder,
+    root: Path,
+    force: bool,
+    quiet: bool,
+    changed: list[Path] | None,
+    timings: bool = False,
 ) -> None:
     from generator.watch import changed_names
 
@@ -295,7 +312,7 @@ def _build_again(
         return  # saved without a change, or a file of no concern to the site
     if not quiet:
         print(f"[{stamp}] {names} 已变化：", end="")
-    _report_result(result, root, quiet)
+    _report_result(result, root, quiet, timings)
 
 
 def _summary_line(result: BuildResult) -> str:
@@ -327,7 +344,18 @@ def _summary(result: BuildResult) -> dict[str, object]:
         "unchanged": result.unchanged,
         "warnings": len(result.problems.warnings),
         "seconds": round(result.seconds, 3),
+        "phases": {name: round(seconds, 3) for name, seconds in result.phases.items()},
     }
+
+
+def _timings_line(result: BuildResult) -> str:
+    """``--timings``: the phases that ran, in the order a build goes through them."""
+    spent = [
+        f"{label} {result.phases[name]:.2f} 秒"
+        for name, label in PHASES.items()
+        if name in result.phases
+    ]
+    return "各阶段用时：" + "，".join(spent) + "。"
 
 
 class _Progress:

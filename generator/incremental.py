@@ -30,6 +30,7 @@ from generator.model import Site
 from generator.output import SyncState, sync_site, write_changed, write_site
 from generator.render import RenderState, SiteRenderer, Stream, ThemeError
 from generator.search import Shards
+from generator.timings import Timings
 from generator.urls import SEARCH_MANIFEST
 
 
@@ -48,6 +49,7 @@ class Outcome:
     first: list[str] = field(default_factory=list)  # the edited documents' files
     full: bool = False  # the whole output folder was written afresh
     milliseconds: float = 0.0
+    timings: Timings = field(default_factory=Timings)  # where the time went
 
 
 class IncrementalBuild:
@@ -100,6 +102,7 @@ class IncrementalBuild:
         only: set[str] | None = None,
         progress: Callable[[int, int], None] | None = None,
         first: Callable[[list[str]], None] | None = None,
+        timings: Timings | None = None,
     ) -> Outcome:
         """Bring the output folder in line with the content after ``changed`` (None: all).
 
@@ -107,12 +110,13 @@ class IncrementalBuild:
         those units besides the site-wide pages (``build --units``); other changed units
         stay pending for a later run. ``first`` is told the paths of the edited documents'
         own files as soon as they are written, before the pages that list them.
+        ``timings`` receives the time of each phase (a new one is made otherwise).
         """
         started = time.perf_counter()
         if self.cache is not None:
             self.cache.forget(changed or [])
         problems = Problems()
-        outcome = Outcome(ok=False, problems=problems)
+        outcome = Outcome(ok=False, problems=problems, timings=timings or Timings())
         if changed is None or any(self._unit_of(path) is None for path in changed):
             self.render_state.forget_templates()  # a theme file may be among them
         dirty = None
@@ -123,7 +127,7 @@ class IncrementalBuild:
         config = load_config(self.root, problems)
         if config is None:
             return self._finish(outcome, started)
-        site, touched = self._load_and_check(config, problems, dirty)
+        site, touched = self._load_and_check(config, problems, dirty, outcome.timings)
         outcome.site, outcome.config = site, config
         pending = None
         if dirty is not None and self.unrendered is not None:
@@ -133,7 +137,8 @@ class IncrementalBuild:
                 self.unrendered = pending if pending is not None else {u.key for u in site.units}
             return self._finish(outcome, started)
         edited = _Edited(set(changed or ()), first)
-        self._render(site, config, pending, only, outcome, progress, edited)
+        with outcome.timings.phase("render"):
+            self._render(site, config, pending, only, outcome, progress, edited)
         return self._finish(outcome, started)
 
     @staticmethod
@@ -157,16 +162,18 @@ class IncrementalBuild:
         return path.relative_to(content).parts[0] if content in path.parents else None
 
     def _load_and_check(
-        self, config: SiteConfig, problems: Problems, dirty: set[str] | None
+        self, config: SiteConfig, problems: Problems, dirty: set[str] | None, timings: Timings
     ) -> tuple[Site, set[str]]:
         reuse = {} if dirty is None else {k: v for k, v in self.loads.items() if k not in dirty}
         while True:
             found = Problems()
             loads: dict[str, UnitLoad] = {}
-            site = load_site(config, found, self.cache, reuse, loads, jobs=self.jobs)
-            link_interpretations(site, found, self.link_memo)
-            touched = {unit.key for unit in site.units if unit.key not in reuse}
-            touched |= self._relinked(site)
+            with timings.phase("read"):
+                site = load_site(config, found, self.cache, reuse, loads, jobs=self.jobs)
+            with timings.phase("link"):
+                link_interpretations(site, found, self.link_memo)
+                touched = {unit.key for unit in site.units if unit.key not in reuse}
+                touched |= self._relinked(site)
             # A unit to render again must have its bodies: read it afresh if it was
             # restored from the build cache without them.
             unread = touched & self.stripped & reuse.keys()
@@ -177,7 +184,8 @@ class IncrementalBuild:
         self.stripped &= reuse.keys()
         problems.items.extend(found.items)
         before = len(problems.items)
-        check_site(site, config, problems, cache=self.cache, only_units=touched, jobs=self.jobs)
+        with timings.phase("check"):
+            check_site(site, config, problems, cache=self.cache, only_units=touched, jobs=self.jobs)
         self._keep_findings(problems, before, touched, site)
         return site, touched
 
@@ -273,7 +281,9 @@ class IncrementalBuild:
             jobs=self.jobs,
             collect=functools.partial(_take_side_results, renderer),
             progress=progress,
-            finish=functools.partial(self._index_afresh, renderer) if self.search else None,
+            finish=functools.partial(self._index_afresh, renderer, outcome.timings)
+            if self.search
+            else None,
         )
         self.render_state.data.clear()
         units = {unit.key: unit for unit in site.units}
@@ -320,17 +330,19 @@ class IncrementalBuild:
             shards = self.shards(renderer.site, renderer.config)
             changed = outcome.written + outcome.removed
             if _index_stale(self.folder, shards, changed):
-                _index(self.folder, shards, changed, self.jobs)
+                with outcome.timings.phase("index"):
+                    _index(self.folder, shards, changed, self.jobs)
 
     def shards(self, site: Site, config: SiteConfig) -> Shards:
         """How the search index of the output folder is split, as the site is now."""
         return Shards.for_pages(self.sync_state.paths, site.home_url, config.search_shard_pages)
 
-    def _index_afresh(self, renderer: SiteRenderer, folder: Path) -> None:
+    def _index_afresh(self, renderer: SiteRenderer, timings: Timings, folder: Path) -> None:
         """The whole search index of a folder written afresh (before it is swapped in)."""
         pages = [path.relative_to(folder).as_posix() for path in folder.rglob("*.html")]
         shards = Shards.for_pages(pages, renderer.site.home_url, renderer.config.search_shard_pages)
-        _index(folder, shards, None, self.jobs)
+        with timings.phase("index"):
+            _index(folder, shards, None, self.jobs)
 
 
 _NO_LINKS: tuple = ((), ())  # a document absent from IncrementalBuild.links had no links

@@ -94,6 +94,26 @@ def test_build_quiet_prints_one_json_line_and_a_second_build_reports_no_change(s
     assert "网站无需更新" in capsys.readouterr().out
 
 
+def test_build_timings_say_where_the_time_went(small_site, capsys):
+    """--timings lists the phases that ran; --quiet gives them to scripts, and each
+    phase is counted once, so together they never exceed the whole build."""
+    assert main(["-C", str(small_site.root), "build", "--no-search", "--timings"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.startswith("各阶段用时：盘点文件 ")
+    for label in ("加载程序和缓存", "读取内容", "关联解读", "合规检查", "生成页面", "保存缓存"):
+        assert f"，{label} " in line
+    assert "搜索索引" not in line  # --no-search
+    body = small_site.root / "content/测试县人民政府/法定主动公开内容/行政规范性文件/春耕通知.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    assert main(["-C", str(small_site.root), "build", "--quiet"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    phases = summary["phases"]
+    assert {"snapshot", "restore", "read", "check", "render", "index", "store"} <= phases.keys()
+    assert sum(phases.values()) <= summary["seconds"] + 0.005  # rounding
+    assert main(["-C", str(small_site.root), "build", "--quiet"]) == 0
+    assert json.loads(capsys.readouterr().out)["phases"].keys() == {"snapshot"}
+
+
 def test_build_units_names_a_missing_unit_folder(small_site, capsys):
     assert main(["-C", str(small_site.root), "build", "--units", "不存在的局"]) == 2
     assert "不存在的局" in capsys.readouterr().err
