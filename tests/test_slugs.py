@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -9,6 +12,27 @@ def test_real_site_segments_from_chinese_names():
     assert pinyin_initials("政府信息公开指南") == "zfxxgkzn"
     assert pinyin_initials("政府信息公开制度") == "zfxxgkzd"
     assert pinyin_initials("重大建设项目") == "zdjsxm"  # 重 read zhong here, not chong
+
+
+# Characters of real names: polyphones read by the word they are in (行 in 银行 and 行政,
+# 重 in 重大 and 重庆, 长 in 长江 and 局长), digits, letters, full-width forms, punctuation.
+_NAME_PIECES = list("银行政重大庆长江局关于做好年度工作的通知办法试行第一二三") + [
+    "2025", "ABC", "ｘ", "（", "）", "《", "》", "、", " ", "-", "_", "·", "号", "〔", "〕", "乐", "还",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_NAME_PIECES), min_size=1, max_size=12))
+def test_initials_are_those_pypinyin_gives_the_whole_name(pieces):
+    """Reading a name word by word (with a memo per word) gives the initials pypinyin's
+    lazy_pinyin() gives the whole name: URLs never change with how they are worked out."""
+    from pypinyin import Style, lazy_pinyin
+
+    name = "".join(pieces)
+    whole = lazy_pinyin(
+        unicodedata.normalize("NFKC", name), style=Style.FIRST_LETTER, errors=lambda s: [s]
+    )
+    slug = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9]+", "-", "".join(whole).lower()).strip("-"))
+    assert pinyin_initials(name) == slug
 
 
 def test_digits_and_latin_letters_are_kept_and_punctuation_dropped():
