@@ -442,9 +442,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"未知工具：{', '.join(unknown)}；可选：{', '.join(known)}")
     tools = [known[name] for name in _names(args.tools)]
+    # Taken before the run: the commit named is the one the run started from (each build
+    # runs the checkout as it is then, so leave it alone while a run goes on).
+    machine = machine_line(tools)
     results = [run_size(size, tools, args.repeat, args.work, args.jobs) for size in sizes]
     command = "python -m bench.run " + shlex.join(argv if argv is not None else sys.argv[1:])
-    report = format_report(results, machine_line(tools), command.strip())
+    report = format_report(results, machine, command.strip())
     print(report)
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
