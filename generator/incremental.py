@@ -117,11 +117,11 @@ class IncrementalBuild:
             self.cache.forget(changed or [])
         problems = Problems()
         outcome = Outcome(ok=False, problems=problems, timings=timings or Timings())
-        if changed is None or any(self._unit_of(path) is None for path in changed):
-            self.render_state.forget_templates()  # a theme file may be among them
-        dirty = None
-        if changed is not None and self.loads and self.unrendered is not None:
-            dirty = self._dirty_units(changed)
+        dirty = None if changed is None else self._dirty_units(changed)
+        if dirty is None:
+            self.render_state.forget_templates()  # a theme file may be among the changes
+        if not self.loads or self.unrendered is None:
+            dirty = None  # nothing loaded to reuse, or output/ to be written afresh
         if dirty is not None:  # units still to render need their bodies
             dirty |= self.unrendered & self.stripped
         config = load_config(self.root, problems)
