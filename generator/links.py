@@ -16,7 +16,7 @@ from generator.errors import Problems
 from generator.model import Document, Link, Site, Unit
 
 _EXTERNAL = ("http://", "https://")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")  # an address with one is not a path
 
 
 def normal(path: Path) -> Path:
@@ -35,7 +35,7 @@ def local_target(folder: Path, href: str) -> Path | None:
 
     Links are relative to the folder of the source file, as an editor sees them on disk.
     """
-    if not href or href.startswith(("#", "/", "//")) or _SCHEME.match(href):
+    if not href or href.startswith(("#", "/", "//")) or SCHEME.match(href):
         return None
     return normal(folder / unquote(urlsplit(href).path))
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions.toc import slugify_unicode, unique
 
+from generator.links import SCHEME
+
 # Anything that some block or inline rule of Markdown (or of our extensions: tables,
 # footnotes, fenced code, the toc marker) could act on, that its serializer escapes, or
 # that the sanitiser would write otherwise (no-break space as &nbsp;), once the bold
@@ -45,7 +47,6 @@ _HEADING = HashHeaderProcessor.RE
 # angle brackets, nothing in either part that another rule or the serializer would
 # change; not after "!" (an image).
 _LINK = re.compile(r"(?<!!)\[([^\[\]\n*()]+)\]\(([^\s()<>\"'\[\]\\`*&|{}\x00-\x1f]+)\)")
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 # prose_html leaves each link's address between these marks (which no prose holds) for
 # linked() to put the address it leads to in the built site in their place.
 _ADDRESS = re.compile("\x01([^\x02]*)\x02")
@@ -285,7 +286,7 @@ def _link_words(link: re.Match[str]) -> str:
     addresses and paths within the site are taken."""
     address = link.group(2)
     if address.startswith("//") or (
-        _SCHEME.match(address) and not address.startswith(("http://", "https://"))
+        SCHEME.match(address) and not address.startswith(("http://", "https://"))
     ):
         return "["
     return link.group(1)
