@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -70,9 +71,8 @@ class MarkupRenderer:
     @functools.cached_property
     def _converter(self) -> Converter:
         """Markdown, made for the first body that is not plain prose: a rebuild that
-        renders only prose never imports Markdown, nh3 and the extensions (fenced_code
-        imports Pygments where it is installed; together some 70 ms of a one-document
-        build)."""
+        renders only prose never imports nh3 and Markdown's extensions (fenced_code
+        imports Pygments where it is installed, some 50 ms of a one-document build)."""
         from generator.converter import Converter
 
         return Converter(self.rewrite)
@@ -87,12 +87,8 @@ class MarkupRenderer:
         # tests/test_prose.py); its links lead where Markdown's would.
         if not has_links(html):
             return Rendered(html)
-        self._current = _Context(normal(source).parent, page_url, Rendered(""))
-        try:
-            html = linked(html, self.rewrite)
-        finally:
-            context, self._current = self._current, None
-        context.result.html = html
+        context = _Context(normal(source).parent, page_url, Rendered(""))
+        context.result.html = self._rewriting(context, lambda: linked(html, self.rewrite))
         return context.result
 
     def _render_markdown(self, text: str, source: Path, page_url: str) -> Rendered:
@@ -101,9 +97,8 @@ class MarkupRenderer:
         cached = self.memo.get(key)
         if cached is not None and all(self._resolve(t, page_url) == r for t, r in cached[1]):
             return cached[0]
-        self._current = _Context(folder, page_url, Rendered(""))
-        html = self._converter.convert(text)
-        context, self._current = self._current, None
+        context = _Context(folder, page_url, Rendered(""))
+        html = self._rewriting(context, lambda: self._converter.convert(text))
         result = context.result
         if not self.allow_raw_html:
             from generator.converter import sanitise
@@ -112,6 +107,15 @@ class MarkupRenderer:
         result.html = html
         self.memo[key] = (result, context.resolutions)
         return result
+
+    def _rewriting(self, context: _Context, make: Callable[[], str]) -> str:
+        """``make()``, whose links rewrite() maps for the body and page of ``context``
+        (it notes there the files to copy and the links that lead nowhere)."""
+        self._current = context
+        try:
+            return make()
+        finally:
+            self._current = None
 
     def rewrite(self, href: str) -> str:
         """Map one link of the current body to its place in the built site."""
