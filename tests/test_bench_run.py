@@ -233,3 +233,24 @@ def test_runner_measures_the_real_zfxxgk_build(tmp_path):
     assert "性能测试中第1次修改" in "".join(
         p.read_text(encoding="utf-8") for p in (site / "output").rglob("*.html")
     )
+
+
+def test_floor_adds_up_the_fixed_costs_of_a_built_site(tmp_path, capsys):
+    from bench import floor
+    from generator.build import build
+
+    root = tmp_path / "site"
+    make_site(root, DOCUMENTS, seed=1)
+    assert floor.main([str(root), "--repeat", "1"]) == 1  # not built yet: nothing to read
+    assert "zfxxgk build" in capsys.readouterr().err
+
+    build(root, jobs=1, search=False)
+    assert floor.main([str(root), "--repeat", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    milliseconds = [int(line.split()[0]) for line in lines]
+    assert len(lines) == 6 and all(ms >= 0 for ms in milliseconds)
+    assert milliseconds[1] > 0  # importing the pipeline is never free
+    assert abs(milliseconds[4] - sum(milliseconds[:4])) <= 2  # the one-document floor
+    outputs = sum(1 for path in (root / "output").rglob("*") if path.is_file())
+    assert f"创建 {outputs} 个输出文件" in lines[5]
+    assert not list(root.glob(".floor-*"))  # the scratch folder is gone
