@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -137,10 +138,16 @@ class Shards:
         digest = hashlib.blake2b(key, digest_size=4).digest()
         return int.from_bytes(digest, "big") % self.count
 
-    def manifest(self, bundles: Iterable[int]) -> bytes:
-        """``pagefind/shards.json``: the bundles the search page loads and merges."""
-        data = {"bundles": [f"{number}/" for number in sorted(bundles)], "shards": self.count}
-        return json.dumps(data, separators=(",", ":")).encode("utf-8")
+    def manifest(self, bundles: Iterable[int], recent: Recent | None = None) -> bytes:
+        """``pagefind/shards.json``: the bundles the search page loads and merges, and the
+        recent bundle with what it replaces, if there is one."""
+        data: dict[str, Any] = {
+            "bundles": [f"{number}/" for number in sorted(bundles)],
+            "shards": self.count,
+        }
+        if recent is not None:
+            data["recent"] = dataclasses.asdict(recent)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def bundles_in(self, manifest: bytes) -> set[int] | None:
         """The shards a manifest lists, or None if it was written for another split."""
@@ -150,6 +157,40 @@ class Shards:
                 return None
             return {int(bundle.rstrip("/")) for bundle in data["bundles"]}
         except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+RECENT_BUNDLE = "recent/"
+
+
+@dataclass(frozen=True)
+class Recent:
+    """The recent bundle (最近更新索引): pages edited or removed since their shard was
+    indexed, so that an edit costs an index of a few hundred pages, not of a shard.
+
+    Pagefind cannot take a page out of an index. So the edited pages are indexed anew in a
+    small bundle of their own, and the search page drops from its results the pages listed
+    in ``hidden``: the shards' copies of the pages in ``stale`` (edited or removed), and the
+    sample of unchanged pages indexed beside the edited ones so that the small bundle
+    weighs words as a shard does (Pagefind weighs a word by how rare it is in each index:
+    alone in an index of three pages, an edited page would sink to the bottom of every
+    result list). ``uncount`` is what the hidden pages add to each filter's counts, by
+    language (a page's 繁體 copy is in another language's index).
+    Results are told apart by Pagefind's page id, the name of its fragment file.
+    """
+
+    stale: list[str]  # paths of pages whose copies in the shards are out of date
+    hidden: list[str]  # Pagefind page ids the search page leaves out
+    uncount: dict[str, dict[str, dict[str, int]]]  # language → filter → value → pages
+    bundle: str = RECENT_BUNDLE
+
+    @classmethod
+    def in_manifest(cls, manifest: bytes) -> Recent | None:
+        """The recent bundle a manifest lists, or None."""
+        try:
+            data = json.loads(manifest)["recent"]
+            return cls(list(data["stale"]), list(data["hidden"]), dict(data["uncount"]))
+        except (ValueError, KeyError, TypeError):
             return None
 
 

@@ -19,13 +19,16 @@ import asyncio
 import base64
 import contextlib
 import functools
+import gzip
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 import threading
 import time
-from collections import deque
+import zlib
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -35,11 +38,15 @@ from pagefind.service import PagefindService
 
 from generator.errors import SearchError
 from generator.render import OutputFile
-from generator.search import Shards
+from generator.search import RECENT_BUNDLE, Recent, Shards
 from generator.searchterms import with_hints
 from generator.urls import BUNDLE, SEARCH_MANIFEST
 
 BODY_MARK = b"data-pagefind-body"
+RECENT_LIMIT = 100  # edited or removed pages the recent bundle holds before shards are redone
+RECENT_SAMPLE = 100  # unchanged pages indexed beside them, so that words weigh as in a shard
+SAMPLE_PREFIX = "_recent-sample/"  # the sample's URLs: never shown, but told apart
+_SIGNATURE = b"pagefind_dcd"  # starts every fragment file, once decompressed
 IN_FLIGHT = 64  # pages handed to the binary and not yet acknowledged
 # Pagefind's ready-made interfaces: not shipped, our own script replaces them (their inline
 # styles break the site's Content-Security-Policy).
@@ -160,28 +167,165 @@ def index_folder(
     """Bring the Pagefind indexes of a built folder up to date under ``folder/pagefind``.
 
     ``changed`` names the pages (paths relative to ``folder``) written or removed since
-    the indexes were made; only their shards are indexed again. None, a missing index or
-    another split than ``shards`` index every shard. Each new bundle is written beside the
-    old one and swapped in, and the manifest changes before a bundle it no longer lists is
-    removed, so the search page never reads half an index; ``jobs`` shards are indexed at
-    once. Returns the seconds it took.
+    the indexes were made. None, a missing index or another split than ``shards`` index
+    every shard. Otherwise the changed content pages go into the recent bundle (see
+    :class:`~generator.search.Recent`) while that costs much less than indexing their
+    shards again; past ``RECENT_LIMIT`` pages, or when it would not pay, the shards of
+    every page the recent bundle held are indexed again and the bundle is dropped. Each
+    new bundle is written beside the old one and swapped in, and the manifest changes
+    before a bundle it no longer lists is removed, so the search page never reads half an
+    index; ``jobs`` shards are indexed at once. Returns the seconds it took.
     """
     started = time.perf_counter()
     pages = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.html"))
     manifest = folder / SEARCH_MANIFEST
-    present = shards.bundles_in(manifest.read_bytes()) if manifest.is_file() else None
+    stored = manifest.read_bytes() if manifest.is_file() else b""
+    present = shards.bundles_in(stored) if stored else None
     if changed is None or present is None:
         _index_afresh(folder, pages, shards, jobs)
         return time.perf_counter() - started
     live = folder / BUNDLE.rstrip("/")
-    stale = {shards.of(path) for path in changed if _may_be_indexed(folder / path)}
-    stale |= {number for number in present if not (live / str(number)).is_dir()}
-    filled = _index_shards(folder, pages, shards, sorted(stale), live, jobs)
-    kept = (present - stale) | filled
+    recent = Recent.in_manifest(stored)
+    touched = {path for path in changed if _may_be_indexed(folder / path)}
+    missing = {number for number in present if not (live / str(number)).is_dir()}
+    intact = not missing and (recent is None or (live / RECENT_BUNDLE).is_dir())
+    if intact and not touched:
+        return time.perf_counter() - started  # only list pages changed: no index did
+    stale = touched | set(recent.stale if recent is not None else ())
+    if intact and _recent_pays(pages, shards, stale):
+        recent = _index_recent(folder, pages, shards, present, sorted(stale), live)
+        if recent is not None:
+            _write_atomically(manifest, shards.manifest(present, recent))
+            return time.perf_counter() - started
+    redo = {shards.of(path) for path in stale} | missing
+    filled = _index_shards(folder, pages, shards, sorted(redo), live, jobs)
+    kept = (present - redo) | filled
     _write_atomically(manifest, shards.manifest(kept))
-    for number in stale - filled:
+    shutil.rmtree(live / RECENT_BUNDLE, ignore_errors=True)  # no longer listed
+    for number in redo - filled:
         shutil.rmtree(live / str(number), ignore_errors=True)  # no page left in it
     return time.perf_counter() - started
+
+
+def _recent_pays(pages: list[str], shards: Shards, stale: set[str]) -> bool:
+    """Whether the recent bundle is the cheaper way to index ``stale``: few enough pages,
+    and their shards at least twice its size (a small site indexes its shards again)."""
+    if not stale or len(stale) > RECENT_LIMIT:
+        return False
+    redo = {shards.of(path) for path in stale}
+    in_shards = sum(1 for path in pages if shards.of(path) in redo)
+    return in_shards >= 2 * (len(stale) + RECENT_SAMPLE)
+
+
+def _index_recent(
+    folder: Path, pages: list[str], shards: Shards, present: set[int], stale: list[str], live: Path
+) -> Recent | None:
+    """Index the pages of ``stale`` that are still content pages, with the sample, into the
+    recent bundle; None when a page id would hide another page than the one meant (ids
+    are short digests, unique only within one index): index the shards instead."""
+    wanted = {"/" + path for path in stale}
+    replaced = {}
+    for bundle in sorted(present & {shards.of(path) for path in stale}):
+        fragments = _fragments(live / str(bundle))
+        if fragments is None:
+            return None
+        replaced.update({page_id: found for url, page_id, found in fragments if url in wanted})
+    contents = [(path, data) for path in stale if (data := _content(folder / path)) is not None]
+    sample = _sample(folder, pages, set(stale))
+    contents += [(SAMPLE_PREFIX + path, data) for path, data in sample]
+    if not contents:
+        return None
+    fresh = live / ".recent-new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    _write_bundle(contents, fresh)
+    indexed = _fragments(fresh)
+    if indexed is None:
+        shutil.rmtree(fresh, ignore_errors=True)
+        return None
+    sampled = {page_id: filters for url, page_id, filters in indexed if _is_sample(url)}
+    hidden = {**replaced, **sampled}
+    if not _each_names_one_page(hidden, [live / str(number) for number in present], indexed):
+        shutil.rmtree(fresh, ignore_errors=True)
+        return None
+    _swap_in(fresh, live / RECENT_BUNDLE.rstrip("/"))
+    return Recent(stale, sorted(hidden), _counts(hidden))
+
+
+def _each_names_one_page(hidden: dict, shards: list[Path], indexed: list[tuple]) -> bool:
+    """Whether every hidden id names one page only: not also a page of another shard, nor
+    an edited page's new copy (which keeps the old copy's id when its indexed text is the
+    same). Page ids are the names of the fragment files."""
+    owners = Counter(page_id for _, page_id, _ in indexed)
+    try:
+        for bundle in shards:
+            owners.update(
+                name.removesuffix(".pf_fragment") for name in os.listdir(bundle / "fragment")
+            )
+    except OSError:
+        return False
+    return all(owners[page_id] == 1 for page_id in hidden)
+
+
+def _fragments(bundle: Path) -> list[tuple[str, str, dict[str, list[str]]]] | None:
+    """(URL, page id, filters) of every page of a bundle, from its fragment files
+    (gzip-compressed JSON after a ``pagefind_dcd`` signature); None if one is unreadable."""
+    pages = []
+    try:
+        for entry in os.scandir(bundle / "fragment"):
+            text = gzip.decompress(Path(entry.path).read_bytes())[len(_SIGNATURE) :]
+            data = json.loads(text)
+            page_id = entry.name.removesuffix(".pf_fragment")
+            pages.append((data["url"], page_id, data.get("filters") or {}))
+    except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError):
+        return None
+    return pages
+
+
+def _content(page: Path) -> bytes | None:
+    """The page's bytes if it is (still) a content page."""
+    try:
+        data = page.read_bytes()
+    except OSError:
+        return None
+    return data if BODY_MARK in data else None
+
+
+def _sample(folder: Path, pages: list[str], stale: set[str]) -> list[tuple[str, bytes]]:
+    """RECENT_SAMPLE unchanged content pages, spread over the site (by a digest of their
+    path; 繁體 copies are a language of their own to Pagefind, and sampled alike), the
+    same from one update to the next while the site is."""
+    chosen = []
+    for path in sorted(pages, key=_digest):
+        if path in stale:
+            continue
+        data = _content(folder / path)
+        if data is not None:
+            chosen.append((path, data))
+        if len(chosen) == RECENT_SAMPLE:
+            break
+    return chosen
+
+
+def _digest(path: str) -> bytes:
+    return hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()
+
+
+def _is_sample(url: str) -> bool:
+    return url.startswith("/" + SAMPLE_PREFIX)
+
+
+def _counts(pages: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, dict[str, int]]]:
+    """Language → filter → value → how many of ``pages`` (page id → filters) have it.
+    By language, as the search page sees one language's index (its ``<html lang>``):
+    a page id starts with its language (``zh-cn_3b33c25``)."""
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    for page_id, filters in pages.items():
+        language = counts.setdefault(page_id.rpartition("_")[0], {})
+        for name, values in filters.items():
+            for value in values:
+                slot = language.setdefault(name, {})
+                slot[value] = slot.get(value, 0) + 1
+    return counts
 
 
 def _may_be_indexed(page: Path) -> bool:
@@ -234,13 +378,18 @@ def _index_shards(
 
 def _index_shard(folder: Path, into: Path, number: int, paths: list[str]) -> bool:
     """Index one shard's pages into ``into/<number>/``; False if none is a content page."""
-    contents = []
-    for path in paths:
-        data = (folder / path).read_bytes()
-        if BODY_MARK in data:
-            contents.append((path, data))
+    contents = [(path, data) for path in paths if (data := _content(folder / path)) is not None]
     if not contents:
         return False
+    fresh = into / f".{number}-new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    _write_bundle(contents, fresh)
+    _swap_in(fresh, into / str(number))
+    return True
+
+
+def _write_bundle(contents: list[tuple[str, bytes]], target: Path) -> None:
+    """Index ``contents`` (path under the site root, page) into a new bundle at ``target``."""
     indexer = SearchIndexer()
     try:
         for path, data in contents:
@@ -248,20 +397,19 @@ def _index_shard(folder: Path, into: Path, number: int, paths: list[str]) -> boo
         files = indexer.bundle()
     finally:
         indexer.close()
-    target = into / str(number)
-    fresh = into / f".{number}-new"
-    old = into / f".{number}-old"
-    for stale in (fresh, old):
-        shutil.rmtree(stale, ignore_errors=True)
     for file in files:
-        path = fresh / file.path.removeprefix(BUNDLE)
+        path = target / file.path.removeprefix(BUNDLE)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(file.data or b"")
+
+
+def _swap_in(fresh: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)
     os.replace(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
-    return True
 
 
 def _write_atomically(target: Path, data: bytes) -> None:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
 import threading
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
+from generator import searchindex
 from generator.build import build
-from generator.search import normalise_number
+from generator.search import Shards, normalise_number
 
 REPO = Path(__file__).resolve().parent.parent
 U = "zfxxgk/"
@@ -241,6 +244,97 @@ def test_a_large_site_is_indexed_in_shards_and_an_edit_redoes_one(tmp_path):
     assert [_entry(bundle / s)["page_count"] for s in shards] == counts
 
 
+EDITED = "content/示例县民政局/法定主动公开内容/民生保障/2025年度高龄津贴发放工作的通知.md"
+EDITED_PAGE = U + "mzj/fdzdgknr/msbz/2025ndgljtffgzdtz/index.html"
+REMOVED = (
+    "content/石桥镇人民政府/法定主动公开内容/筹资筹劳/2024年度一事一议财政奖补项目实施情况公告.md"
+)
+THIRD = "content/示例县教育局/政府信息公开指南.md"
+
+
+def _append(root: Path, source: str, text: str) -> None:
+    path = root / source
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+
+def test_edits_on_a_large_site_go_to_the_recent_bundle_until_it_is_full(tmp_path, monkeypatch):
+    """An edit indexes the edited page with a small sample, not its whole shard; the
+    shards' copies of edited and removed pages are named for the search page to hide.
+    Past the limit, their shards are indexed again and the recent bundle goes."""
+    monkeypatch.setattr(searchindex, "RECENT_SAMPLE", 5)
+    monkeypatch.setattr(searchindex, "RECENT_LIMIT", 2)
+    root = _example_copy(tmp_path, shard_pages=40)
+    build(root)
+    bundle = root / "output/pagefind"
+    shards = _manifest(root)["bundles"]
+    before = {s: _files(bundle / s) for s in shards}
+    old_copies = {url: page_id for s in shards for url, page_id in _pages(bundle / s).items()}
+
+    _append(root, EDITED, "油菜籽收购另行通知。")
+    build(root)
+    recent = _manifest(root)["recent"]
+    assert {s: _files(bundle / s) for s in shards} == before  # no shard indexed again
+    assert recent["stale"] == [EDITED_PAGE]
+    assert _indexed(bundle / "recent", "油菜籽")
+    sample = {u: i for u, i in _pages(bundle / "recent").items() if "recent-sample" in u}
+    assert len(sample) == 5
+    assert set(recent["hidden"]) == {old_copies["/" + EDITED_PAGE], *sample.values()}
+
+    removed_page = U + "sqz/fdzdgknr/czcl/2024ndysyyczjbxmssqkgg/index.html"
+    assert "/" + removed_page in old_copies
+    (root / REMOVED).unlink()
+    build(root)
+    recent = _manifest(root)["recent"]
+    assert recent["stale"] == sorted([EDITED_PAGE, removed_page])
+    assert old_copies["/" + removed_page] in recent["hidden"]
+    assert "/" + removed_page not in _pages(bundle / "recent")
+
+    _append(root, THIRD, "本指南自发布之日起施行。")  # a third page: past the limit
+    build(root)
+    manifest = _manifest(root)
+    assert "recent" not in manifest and not (bundle / "recent").exists()
+    now = {url for s in manifest["bundles"] for url in _pages(bundle / s)}
+    assert "/" + EDITED_PAGE in now and "/" + removed_page not in now
+    assert any(_indexed(bundle / s, "油菜籽") for s in manifest["bundles"])
+
+
+def test_a_page_whose_index_entry_is_unchanged_is_not_hidden_by_its_own_id(tmp_path, monkeypatch):
+    """Told that a page changed when its indexed text did not (a list link beside it, say),
+    the recent bundle would hold a copy with the same page id as the shard's, and hiding
+    the one would hide both: the shard is indexed again instead."""
+    monkeypatch.setattr(searchindex, "RECENT_SAMPLE", 5)
+    root = _example_copy(tmp_path, shard_pages=40)
+    build(root)
+    output = root / "output"
+    paths = [p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()]
+    shards = Shards.for_pages(paths, U, 40)
+    searchindex.index_folder(output, shards, [EDITED_PAGE])
+    assert "recent" not in _manifest(root)
+    assert not (output / "pagefind/recent").exists()
+    assert (
+        sum(
+            "/" + EDITED_PAGE in _pages(output / "pagefind" / s) for s in _manifest(root)["bundles"]
+        )
+        == 1
+    )
+
+
+def _manifest(root: Path) -> dict:
+    return json.loads((root / "output/pagefind/shards.json").read_bytes())
+
+
+def _pages(bundle: Path) -> dict[str, str]:
+    """URL → Pagefind page id (its fragment file's name) of every page of a bundle."""
+    import gzip
+
+    pages = {}
+    for fragment in (bundle / "fragment").iterdir():
+        text = gzip.decompress(fragment.read_bytes()).decode("utf-8")
+        url = json.loads(text.removeprefix("pagefind_dcd"))["url"]
+        pages[url] = fragment.name.removesuffix(".pf_fragment")
+    return pages
+
+
 def _example_copy(folder: Path, shard_pages: int | None = None) -> Path:
     shutil.copy(REPO / "site.yaml", folder / "site.yaml")
     shutil.copytree(REPO / "content", folder / "content")
@@ -274,13 +368,22 @@ def example_site(request, tmp_path_factory):
     build(root)
     manifest = json.loads((root / "output/pagefind/shards.json").read_bytes())
     assert (len(manifest["bundles"]) > 2) == (shard_pages is not None)
-    handler = functools.partial(_QuietHandler, directory=str(root / "output"))
+    with _http(root / "output") as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _http(folder: Path) -> Iterator[str]:
+    """``folder`` served over HTTP on a free local port; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -344,6 +447,59 @@ def test_search_box_on_a_page_leads_to_the_document(example_site, chromium):
     page.wait_for_load_state()
     assert "示例县城乡居民最低生活保障实施办法" in page.title()
     assert not errors, errors
+
+
+@pytest.mark.browser
+def test_search_with_a_recent_bundle_answers_as_after_a_clean_build(
+    tmp_path, chromium, monkeypatch
+):
+    """After an edit and a removal indexed through the recent bundle, the search page
+    finds every page a clean build's index finds, each once, never the old text of the
+    edited page nor the removed page, and shows the same filter counts: the shards' stale
+    copies and the sample are hidden. (An edited page may also turn up for a query whose
+    word its small index lacks: Pagefind then matches words that begin like it.)"""
+    monkeypatch.setattr(searchindex, "RECENT_SAMPLE", 5)
+    edited = _example_copy(_folder(tmp_path / "edited"), shard_pages=40)
+    build(edited)
+    path = edited / EDITED
+    text = path.read_text(encoding="utf-8").replace("尊老敬老传统美德", "孝亲敬老社会风尚")
+    path.write_text(text + "\n油菜籽收购另行通知。\n", encoding="utf-8")
+    (edited / REMOVED).unlink()
+    build(edited)
+    assert len(_manifest(edited)["recent"]["hidden"]) == 7  # two stale copies, the sample
+    clean = _example_copy(_folder(tmp_path / "clean"), shard_pages=40)
+    shutil.rmtree(clean / "content")
+    shutil.copytree(edited / "content", clean / "content")
+    build(clean)
+    assert "recent" not in _manifest(clean)
+
+    page = chromium.new_page()
+    # In quotes, Pagefind matches the phrase only; without, it also takes words that
+    # begin alike when an index lacks the word, which differs with how pages are split.
+    queries = ('"高龄津贴"', '"一事一议"', '"预案"', "油菜籽", "传统美德")
+    answers = {}
+    for name, root in (("edited", edited), ("clean", clean)):
+        with _http(root / "output") as base:
+            found = {}
+            for query in queries:
+                hrefs = [h.removeprefix(base) for h in _search(page, base, query)]
+                assert len(hrefs) == len(set(hrefs)), (name, query, hrefs)  # each page once
+                found[query] = set(hrefs)
+            options = page.eval_on_selector_all(
+                "select[data-filter] option", "options => options.map(o => o.textContent)"
+            )
+            answers[name] = (found, options)
+    (found, options), (clean_found, clean_options) = answers["edited"], answers["clean"]
+    for query in queries[:3]:
+        assert found[query] == clean_found[query], query
+    assert options == clean_options
+    assert EDITED_PAGE in found["油菜籽"] and EDITED_PAGE not in found["传统美德"]
+    assert not any("2024ndysyyczjbxmssqkgg" in href for href in found['"一事一议"'])
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
 
 
 @pytest.mark.browser

@@ -33,6 +33,10 @@ function normalise(text) {
 let pagefind = null;
 let exact = null;
 let generation = 0;
+// The recent bundle's stand-ins (generator/search.py Recent): pages left out of results
+// and out of the filters' counts.
+let hidden = new Set();
+let uncount = {};
 
 async function loadExact() {
   try {
@@ -44,11 +48,18 @@ async function loadExact() {
 }
 
 // A large site's index comes in shards (generator/searchindex.py): the first is loaded,
-// the others merged into it, and a search asks them all.
+// the others merged into it, and a search asks them all. Pages edited since their shard
+// was indexed are in the recent bundle; their shards' copies are hidden.
 async function loadPagefind() {
   const response = await fetch(manifestUrl);
   if (!response.ok) throw new Error(`${manifestUrl}: ${response.status}`);
-  const [first, ...others] = (await response.json()).bundles.map((b) => new URL(b, manifestUrl));
+  const manifest = await response.json();
+  const recent = manifest.recent;
+  const bundles = recent ? [...manifest.bundles, recent.bundle] : manifest.bundles;
+  hidden = new Set(recent ? recent.hidden : []);
+  // Pagefind reads the language of its index from <html lang>, as its page ids begin.
+  uncount = (recent && recent.uncount[document.documentElement.lang.toLowerCase()]) || {};
+  const [first, ...others] = bundles.map((b) => new URL(b, manifestUrl));
   const options = { baseUrl: "/", excerptLength: 40 };
   const module = await import(new URL("pagefind.js", first).href);
   await module.options(options);
@@ -68,7 +79,11 @@ function chosenFilters() {
 function fillFilters(available) {
   for (const select of selects) {
     const current = select.value || new URLSearchParams(location.search).get(select.dataset.filter) || "";
-    const counts = available[select.dataset.filter] || {};
+    const counts = { ...(available[select.dataset.filter] || {}) };
+    for (const [name, less] of Object.entries(uncount[select.dataset.filter] || {})) {
+      counts[name] = (counts[name] || 0) - less;
+      if (counts[name] <= 0) delete counts[name];
+    }
     const names = Object.keys(counts).sort((a, b) => (select.dataset.filter === "年份" ? b.localeCompare(a) : a.localeCompare(b, "zh-CN")));
     select.replaceChildren(new Option("全部", ""));
     for (const name of names) {
@@ -178,7 +193,8 @@ async function pagefindItems(query, filters, skip) {
   const hasFilter = Object.keys(filters).length > 0;
   const search = await pagefind.search(query || null, { filters });
   if (!search || (!query && !hasFilter)) return { total: 0, items: [] };
-  const page = await Promise.all(search.results.slice(0, PAGE_SIZE).map((r) => r.data()));
+  const results = search.results.filter((r) => !hidden.has(r.id));
+  const page = await Promise.all(results.slice(0, PAGE_SIZE).map((r) => r.data()));
   const all = page
     .map((data) => ({
       url: new URL(data.url.replace(/^\//, ""), siteRoot).href,
@@ -188,7 +204,7 @@ async function pagefindItems(query, filters, skip) {
       excerpt: excerptOf(data, query || ""),
     }));
   const items = all.filter((item) => !skip.has(item.url));
-  return { total: search.results.length - (all.length - items.length), items };
+  return { total: results.length - (all.length - items.length), items };
 }
 
 async function run() {
