@@ -58,6 +58,7 @@ class SiteConfig:
     traditional_variant: str = "tw"  # tw: 臺灣正體 (s2twp), hk: 香港繁體 (s2hk)
     traditional_protect: tuple[str, ...] = ()  # strings never converted (names, 文号)
     search_shard_pages: int = SEARCH_SHARD_PAGES  # HTML pages per search index shard
+    search_recent_pages: int = 0  # edited pages indexed apart before shards are redone
 
     @property
     def content_dir(self) -> Path:
@@ -97,6 +98,7 @@ _KEYS = {
         "traditional_variant",
         "traditional_protect",
         "search_shard_pages",
+        "search_recent_pages",
     )
 }
 _FOOTER_KEYS = {
@@ -137,6 +139,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
         "search_shard_pages": _positive_int(
             data, "search_shard_pages", SEARCH_SHARD_PAGES, path, problems
         ),
+        "search_recent_pages": _count(data, "search_recent_pages", path, problems),
         **_traditional(data, path, problems),
     }
     return SiteConfig(root=root, site_name=site_name, **options)
@@ -180,6 +183,15 @@ def _positive_int(data: LineDict, key: str, default: int, path: Path, problems: 
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         problems.error(path, data.line_of(key), f"{key} 应为正整数")
         return default
+    return value
+
+
+def _count(data: LineDict, key: str, path: Path, problems: Problems) -> int:
+    """A whole number, 0 (the default) included."""
+    value = data.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        problems.error(path, data.line_of(key), f"{key} 应为 0 或正整数")
+        return 0
     return value
 
 

@@ -335,12 +335,20 @@ class IncrementalBuild:
 
     def shards(self, site: Site, config: SiteConfig) -> Shards:
         """How the search index of the output folder is split, as the site is now."""
-        return Shards.for_pages(self.sync_state.paths, site.home_url, config.search_shard_pages)
+        return Shards.for_pages(
+            self.sync_state.paths,
+            site.home_url,
+            config.search_shard_pages,
+            config.search_recent_pages,
+        )
 
     def _index_afresh(self, renderer: SiteRenderer, timings: Timings, folder: Path) -> None:
         """The whole search index of a folder written afresh (before it is swapped in)."""
         pages = [path.relative_to(folder).as_posix() for path in folder.rglob("*.html")]
-        shards = Shards.for_pages(pages, renderer.site.home_url, renderer.config.search_shard_pages)
+        config = renderer.config
+        shards = Shards.for_pages(
+            pages, renderer.site.home_url, config.search_shard_pages, config.search_recent_pages
+        )
         with timings.phase("index"):
             _index(folder, shards, None, self.jobs)
 

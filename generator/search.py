@@ -123,12 +123,15 @@ class Shards:
 
     count: int
     home: str
+    # Edited pages an update may index in the recent bundle (see Recent) before their
+    # shards are indexed again; 0: always index the shards (site.yaml search_recent_pages).
+    recent: int = 0
 
     @classmethod
-    def for_pages(cls, paths: Iterable[str], home: str, size: int) -> Shards:
+    def for_pages(cls, paths: Iterable[str], home: str, size: int, recent: int = 0) -> Shards:
         """The split for a site whose output files are ``paths`` (HTML pages count)."""
         pages = sum(1 for path in paths if path.endswith(".html") and _unit_part(path, home))
-        return cls(max(1, math.ceil(pages / size)), home)
+        return cls(max(1, math.ceil(pages / size)), home, recent)
 
     def of(self, path: str) -> int:
         """The shard of the page at ``path`` (relative to the site root)."""
@@ -176,6 +179,12 @@ class Recent:
     alone in an index of three pages, an edited page would sink to the bottom of every
     result list). ``uncount`` is what the hidden pages add to each filter's counts, by
     language (a page's 繁體 copy is in another language's index).
+
+    The sample cannot make a word as rare as in a shard: a word only the edited page has
+    is one in a hundred pages here, one in thousands there, and weighs less. So an edited
+    page ranks lower than it will once its shard is indexed again (on the synthetic
+    10,000-document site, 4th of 23 results → past the 20th). Hence off by default: a
+    site chooses quick updates (site.yaml ``search_recent_pages``) over exact ranking.
     Results are told apart by Pagefind's page id, the name of its fragment file.
     """
 

@@ -44,7 +44,6 @@ from generator.searchterms import with_hints
 from generator.urls import BUNDLE, SEARCH_MANIFEST
 
 BODY_MARK = b"data-pagefind-body"
-RECENT_LIMIT = 100  # edited or removed pages the recent bundle holds before shards are redone
 RECENT_SAMPLE = 100  # unchanged pages indexed beside them, so that words weigh as in a shard
 SAMPLE_PREFIX = "_recent-sample/"  # the sample's URLs: never shown, but told apart
 _SIGNATURE = b"pagefind_dcd"  # starts every fragment file, once decompressed
@@ -171,10 +170,11 @@ def index_folder(
 
     ``changed`` names the pages (paths relative to ``folder``) written or removed since
     the indexes were made. None, a missing index or another split than ``shards`` index
-    every shard. Otherwise the changed content pages go into the recent bundle (see
-    :class:`~generator.search.Recent`) while that costs much less than indexing their
-    shards again; past ``RECENT_LIMIT`` pages, or when it would not pay, the shards of
-    every page the recent bundle held are indexed again and the bundle is dropped. Each
+    every shard. Otherwise the shards of the changed content pages are indexed again; or,
+    if the site asks for it (``shards.recent``), the pages go into the recent bundle (see
+    :class:`~generator.search.Recent`) while that costs much less; past ``shards.recent``
+    pages, or when it would not pay, the shards of every page the recent bundle held are
+    indexed again and the bundle is dropped. Each
     new bundle is written beside the old one and swapped in, and the manifest changes
     before a bundle it no longer lists is removed, so the search page never reads half an
     index; ``jobs`` shards are indexed at once. Returns the seconds it took.
@@ -222,9 +222,9 @@ def _html_pages(folder: Path) -> list[str]:
 
 
 def _recent_pays(pages: list[str], shards: Shards, stale: set[str]) -> bool:
-    """Whether the recent bundle is the cheaper way to index ``stale``: few enough pages,
-    and their shards at least twice its size (a small site indexes its shards again)."""
-    if not stale or len(stale) > RECENT_LIMIT:
+    """Whether the site asks for the recent bundle and it is the cheaper way to index
+    ``stale``: few enough pages, and their shards at least twice its size."""
+    if not stale or len(stale) > shards.recent:
         return False
     redo = {shards.of(path) for path in stale}
     in_shards = sum(1 for path in pages if shards.of(path) in redo)

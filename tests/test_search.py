@@ -16,6 +16,8 @@ import pytest
 
 from generator import searchindex
 from generator.build import build
+from generator.config import load_config
+from generator.errors import Problems
 from generator.search import Shards, normalise_number
 
 REPO = Path(__file__).resolve().parent.parent
@@ -219,6 +221,20 @@ def test_build_writes_index_exact_map_and_marks_content_pages_only(small_site):
     assert '<script type="module" src="../assets/search.js"></script>' in search
 
 
+def test_search_settings_are_checked(tree):
+    tree.write("site.yaml", "site_name: 测试\nsearch_shard_pages: 0\nsearch_recent_pages: -1\n")
+    problems = Problems()
+    load_config(tree.root, problems)
+    found = {(p.line, p.message) for p in problems.errors}
+    assert found == {
+        (2, "search_shard_pages 应为正整数"),
+        (3, "search_recent_pages 应为 0 或正整数"),
+    }
+    tree.write("site.yaml", "site_name: 测试\nsearch_recent_pages: 100\n")
+    config = load_config(tree.root, Problems())
+    assert config is not None and config.search_recent_pages == 100
+
+
 def test_no_search_skips_the_index(small_site):
     build(small_site.root, search=False)
     assert not (small_site.root / "output/pagefind").exists()
@@ -240,6 +256,7 @@ def test_a_large_site_is_indexed_in_shards_and_an_edit_redoes_one(tmp_path):
     build(root)
     redone = [s for s in shards if _files(bundle / s) != before[s]]
     assert len(redone) == 1
+    assert "recent" not in _manifest(root)  # unless the site asks for it
     assert _indexed(bundle / redone[0], "油菜籽")
     assert [_entry(bundle / s)["page_count"] for s in shards] == counts
 
@@ -262,8 +279,7 @@ def test_edits_on_a_large_site_go_to_the_recent_bundle_until_it_is_full(tmp_path
     shards' copies of edited and removed pages are named for the search page to hide.
     Past the limit, their shards are indexed again and the recent bundle goes."""
     monkeypatch.setattr(searchindex, "RECENT_SAMPLE", 5)
-    monkeypatch.setattr(searchindex, "RECENT_LIMIT", 2)
-    root = _example_copy(tmp_path, shard_pages=40)
+    root = _example_copy(tmp_path, shard_pages=40, recent_pages=2)
     build(root)
     bundle = root / "output/pagefind"
     shards = _manifest(root)["bundles"]
@@ -307,7 +323,7 @@ def test_a_page_whose_index_entry_is_unchanged_is_not_hidden_by_its_own_id(tmp_p
     build(root)
     output = root / "output"
     paths = [p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()]
-    shards = Shards.for_pages(paths, U, 40)
+    shards = Shards.for_pages(paths, U, 40, recent=10)
     searchindex.index_folder(output, shards, [EDITED_PAGE])
     assert "recent" not in _manifest(root)
     assert not (output / "pagefind/recent").exists()
@@ -335,12 +351,14 @@ def _pages(bundle: Path) -> dict[str, str]:
     return pages
 
 
-def _example_copy(folder: Path, shard_pages: int | None = None) -> Path:
+def _example_copy(folder: Path, shard_pages: int | None = None, recent_pages: int = 0) -> Path:
     shutil.copy(REPO / "site.yaml", folder / "site.yaml")
     shutil.copytree(REPO / "content", folder / "content")
-    if shard_pages is not None:
-        with open(folder / "site.yaml", "a", encoding="utf-8") as file:
+    with open(folder / "site.yaml", "a", encoding="utf-8") as file:
+        if shard_pages is not None:
             file.write(f"search_shard_pages: {shard_pages}\n")
+        if recent_pages:
+            file.write(f"search_recent_pages: {recent_pages}\n")
     return folder
 
 
@@ -459,7 +477,7 @@ def test_search_with_a_recent_bundle_answers_as_after_a_clean_build(
     copies and the sample are hidden. (An edited page may also turn up for a query whose
     word its small index lacks: Pagefind then matches words that begin like it.)"""
     monkeypatch.setattr(searchindex, "RECENT_SAMPLE", 5)
-    edited = _example_copy(_folder(tmp_path / "edited"), shard_pages=40)
+    edited = _example_copy(_folder(tmp_path / "edited"), shard_pages=40, recent_pages=10)
     build(edited)
     path = edited / EDITED
     text = path.read_text(encoding="utf-8").replace("尊老敬老传统美德", "孝亲敬老社会风尚")
