@@ -178,14 +178,14 @@ class Recent:
     weighs words as a shard does (Pagefind weighs a word by how rare it is in each index:
     alone in an index of three pages, an edited page would sink to the bottom of every
     result list). ``uncount`` is what the hidden pages add to each filter's counts, by
-    language (a page's 繁體 copy is in another language's index).
+    language (a page's 繁體 copy is in another language's index). Results are told apart
+    by Pagefind's page id, the name of its fragment file.
 
     The sample cannot make a word as rare as in a shard: a word only the edited page has
     is one in a hundred pages here, one in thousands there, and weighs less. So an edited
     page ranks lower than it will once its shard is indexed again (on the synthetic
     10,000-document site, 4th of 23 results → past the 20th). Hence off by default: a
     site chooses quick updates (site.yaml ``search_recent_pages``) over exact ranking.
-    Results are told apart by Pagefind's page id, the name of its fragment file.
     """
 
     stale: list[str]  # paths of pages whose copies in the shards are out of date

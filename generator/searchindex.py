@@ -252,26 +252,23 @@ def _index_recent(
     fresh = live / ".recent-new"
     shutil.rmtree(fresh, ignore_errors=True)
     _write_bundle(contents, fresh)
-    indexed = _fragments(fresh)
-    if indexed is None:
-        shutil.rmtree(fresh, ignore_errors=True)
-        return None
-    sampled = {page_id: filters for url, page_id, filters in indexed if _is_sample(url)}
-    hidden = {**replaced, **sampled}
-    if not _each_names_one_page(hidden, [live / str(number) for number in present], indexed):
+    sampled = _copies(fresh, {"/" + SAMPLE_PREFIX + path for path, _ in sample})
+    hidden = {**replaced, **(sampled or {})}
+    bundles = [fresh, *(live / str(number) for number in present)]
+    if sampled is None or not _each_names_one_page(hidden, bundles):
         shutil.rmtree(fresh, ignore_errors=True)
         return None
     _swap_in(fresh, live / RECENT_BUNDLE.rstrip("/"))
     return Recent(stale, sorted(hidden), _counts(hidden))
 
 
-def _each_names_one_page(hidden: dict, shards: list[Path], indexed: list[tuple]) -> bool:
-    """Whether every hidden id names one page only: not also a page of another shard, nor
-    an edited page's new copy (which keeps the old copy's id when its indexed text is the
-    same). Page ids are the names of the fragment files."""
-    owners = Counter(page_id for _, page_id, _ in indexed)
+def _each_names_one_page(hidden: dict, bundles: list[Path]) -> bool:
+    """Whether every hidden id names one page of ``bundles`` only: not also a page of
+    another shard, nor an edited page's new copy (which keeps the old copy's id when its
+    indexed text is the same). Page ids are the names of the fragment files."""
+    owners: Counter[str] = Counter()
     try:
-        for bundle in shards:
+        for bundle in bundles:
             owners.update(
                 name.removesuffix(".pf_fragment") for name in os.listdir(bundle / "fragment")
             )
@@ -301,21 +298,6 @@ def _copies(bundle: Path, urls: set[str]) -> dict[str, dict[str, list[str]]] | N
     return copies
 
 
-def _fragments(bundle: Path) -> list[tuple[str, str, dict[str, list[str]]]] | None:
-    """(URL, page id, filters) of every page of a bundle, from its fragment files
-    (gzip-compressed JSON after a ``pagefind_dcd`` signature); None if one is unreadable."""
-    pages = []
-    try:
-        for entry in os.scandir(bundle / "fragment"):
-            text = gzip.decompress(Path(entry.path).read_bytes())[len(_SIGNATURE) :]
-            data = json.loads(text)
-            page_id = entry.name.removesuffix(".pf_fragment")
-            pages.append((data["url"], page_id, data.get("filters") or {}))
-    except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError):
-        return None
-    return pages
-
-
 def _content(page: Path) -> bytes | None:
     """The page's bytes if it is (still) a content page."""
     try:
@@ -343,10 +325,6 @@ def _sample(folder: Path, pages: list[str], stale: set[str]) -> list[tuple[str, 
 
 def _digest(path: str) -> bytes:
     return hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()
-
-
-def _is_sample(url: str) -> bool:
-    return url.startswith("/" + SAMPLE_PREFIX)
 
 
 def _counts(pages: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, dict[str, int]]]:
