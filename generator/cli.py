@@ -10,6 +10,7 @@ answers in a fraction of the time it takes to load Jinja, Markdown and the check
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shlex
@@ -196,7 +197,9 @@ def _build(
     search: bool = True,
     watch: bool = False,
     timings: bool = False,
+    lock: bool = True,
 ) -> int:
+    """``zfxxgk build``; ``lock=False`` when the caller holds the site's lock already."""
     if units:
         missing = sorted(name for name in units if not (root / "content" / name).is_dir())
         if missing:
@@ -208,7 +211,8 @@ def _build(
     builder = Builder(root, jobs=jobs or None, search=search, keep_files=watch)
     progress = None if quiet or not sys.stderr.isatty() else _Progress()
     try:
-        result = builder.run(force=force, progress=progress, units=units, clean=clean)
+        with _site_lock(root, lock):
+            result = builder.run(force=force, progress=progress, units=units, clean=clean)
     except BuildError as exc:
         _report_failure(exc, root, quiet)
         return _keep_building(builder, root, force, quiet, timings) if watch else EXIT_ERRORS
@@ -220,6 +224,19 @@ def _build(
             progress.done()
     _report_result(result, root, quiet, timings)
     return _keep_building(builder, root, force, quiet, timings) if watch else EXIT_OK
+
+
+def _site_lock(root: Path, lock: bool = True) -> contextlib.AbstractContextManager:
+    """The site's lock (generator.sitelock), saying so if another command holds it.
+    None for a folder that is no site: the command says so without writing there."""
+    if not lock or not (root / "site.yaml").is_file():
+        return contextlib.nullcontext()
+    from generator.sitelock import exclusive
+
+    def waiting() -> None:
+        print("另一个 zfxxgk 命令正在生成或发布本网站，等待其完成……", file=sys.stderr, flush=True)
+
+    return exclusive(root, waiting)
 
 
 def _report_failure(exc: BuildError, root: Path, quiet: bool) -> None:
@@ -264,7 +281,8 @@ def _keep_building(
     from generator.watch import ChangeQueue, start_watching, stop_watching
 
     builder.jobs = 1  # a process forked beside the observer's thread could inherit its locks
-    builder.prepare()
+    with _site_lock(root):
+        builder.prepare()
     queue = ChangeQueue()
     observer = start_watching(root, queue.put)
     handlers = {sig: signal.signal(sig, lambda *_: queue.close()) for sig in _STOP_SIGNALS}
@@ -300,7 +318,8 @@ def _build_again(
     stamp = time.strftime("%H:%M:%S")
     names = changed_names(changed or [], root) or "内容"
     try:
-        result = builder.run(force=force, told=changed)
+        with _site_lock(root):
+            result = builder.run(force=force, told=changed)
     except BuildError as exc:
         print(f"[{stamp}] {names} 已变化：", file=sys.stderr)
         _report_failure(exc, root, quiet)
@@ -563,13 +582,14 @@ def _publish(root: Path, target: Target, keep: int, dry_run: bool) -> int:
         print("用法错误：--keep 至少为 2（当前版本和可回退的上一个版本）", file=sys.stderr)
         return EXIT_USAGE
     publish.inspect(target, write=False)  # a wrong target fails before the build
-    status = _build(root, force=False)
-    if status != EXIT_OK:
-        print("未发布：服务器上的网站未改变。", file=sys.stderr)
-        return status
-    if dry_run:
-        return _dry_run(root / "output", target)
-    done = publish.publish(root / "output", target, keep=keep)
+    with _site_lock(root):  # output/ stays as built until it is uploaded
+        status = _build(root, force=False, lock=False)
+        if status != EXIT_OK:
+            print("未发布：服务器上的网站未改变。", file=sys.stderr)
+            return status
+        if dry_run:
+            return _dry_run(root / "output", target)
+        done = publish.publish(root / "output", target, keep=keep)
     changes = done.changes
     print(
         f"已发布版本 {done.release} 到 {target.label}：新增 {len(changes.added)} 个、"
