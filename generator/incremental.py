@@ -344,7 +344,9 @@ class IncrementalBuild:
 
     def _index_afresh(self, renderer: SiteRenderer, timings: Timings, folder: Path) -> None:
         """The whole search index of a folder written afresh (before it is swapped in)."""
-        pages = [path.relative_to(folder).as_posix() for path in folder.rglob("*.html")]
+        from generator.searchindex import html_pages  # Pagefind's client: search is on
+
+        pages = html_pages(folder)
         config = renderer.config
         shards = Shards.for_pages(
             pages, renderer.site.home_url, config.search_shard_pages, config.search_recent_pages
