@@ -228,7 +228,7 @@ def _build(
 
 def _site_lock(root: Path, lock: bool = True) -> contextlib.AbstractContextManager:
     """The site's lock (generator.sitelock), saying so if another command holds it.
-    None for a folder that is no site: the command says so without writing there."""
+    No lock for a folder that is no site: the command says so without writing there."""
     if not lock or not (root / "site.yaml").is_file():
         return contextlib.nullcontext()
     from generator.sitelock import exclusive
