@@ -174,10 +174,10 @@ def index_folder(
     if the site asks for it (``shards.recent``), the pages go into the recent bundle (see
     :class:`~generator.search.Recent`) while that costs much less; past ``shards.recent``
     pages, or when it would not pay, the shards of every page the recent bundle held are
-    indexed again and the bundle is dropped. Each
-    new bundle is written beside the old one and swapped in, and the manifest changes
-    before a bundle it no longer lists is removed, so the search page never reads half an
-    index; ``jobs`` shards are indexed at once. Returns the seconds it took.
+    indexed again and the bundle is dropped. Each new bundle is written beside the old one
+    and swapped in, and the manifest changes before a bundle it no longer lists is removed,
+    so the search page never reads half an index; ``jobs`` shards are indexed at once.
+    Returns the seconds it took.
     """
     started = time.perf_counter()
     pages = html_pages(folder)

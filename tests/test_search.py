@@ -327,12 +327,9 @@ def test_a_page_whose_index_entry_is_unchanged_is_not_hidden_by_its_own_id(tmp_p
     searchindex.index_folder(output, shards, [EDITED_PAGE])
     assert "recent" not in _manifest(root)
     assert not (output / "pagefind/recent").exists()
-    assert (
-        sum(
-            "/" + EDITED_PAGE in _pages(output / "pagefind" / s) for s in _manifest(root)["bundles"]
-        )
-        == 1
-    )
+    bundles = [output / "pagefind" / s for s in _manifest(root)["bundles"]]
+    holding = [bundle for bundle in bundles if "/" + EDITED_PAGE in _pages(bundle)]
+    assert len(holding) == 1  # its shard, indexed again
 
 
 def _manifest(root: Path) -> dict:
