@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,14 @@ GUIDE_MD = """\
 
 可依法申请行政复议。
 """
+
+
+def wait_for(condition, timeout: float = 30.0) -> None:
+    """Poll ``condition()`` until it holds; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 def document(

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import wait_for
 
 from generator import searchindex
 from generator.build import build
@@ -579,7 +580,7 @@ def test_serve_reindexes_after_an_edit_when_search_is_used(small_site):
             doc.read_text(encoding="utf-8").replace("现将有关事项", "现将油菜籽收购有关事项"),
             encoding="utf-8",
         )
-        _wait(
+        wait_for(
             lambda: (
                 "油菜籽"
                 in _page_text(dev.folder / "zfxxgk/csxrmzf/fdzdgknr/xzgfxwj/cgtz/index.html")
@@ -608,12 +609,3 @@ def _indexed(bundle: Path, word: str) -> bool:
         except OSError:
             continue
     return False
-
-
-def _wait(condition, timeout: float = 30.0) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)

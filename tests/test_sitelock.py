@@ -7,6 +7,8 @@ import threading
 import time
 from pathlib import Path
 
+from conftest import wait_for
+
 from generator.cli import main
 from generator.sitelock import exclusive
 
@@ -28,13 +30,6 @@ def hold(root: Path, release: Path) -> subprocess.Popen:
     )
     assert holder.stdout.readline() == "held\n"
     return holder
-
-
-def wait_for(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_a_second_holder_waits_until_the_first_lets_go(tmp_path):
@@ -73,12 +68,14 @@ def test_build_waits_for_another_command_and_says_so(small_site, capsys):
         target=lambda: codes.append(main(["-C", str(small_site.root), "build", "--no-search"]))
     )
     thread.start()
-    told = ""
-    deadline = time.monotonic() + 30
-    while "等待其完成" not in told and time.monotonic() < deadline:
-        told += capsys.readouterr().err
-        time.sleep(0.02)
-    assert "另一个 zfxxgk 命令正在生成或发布本网站，等待其完成" in told
+    said: list[str] = []
+
+    def told() -> str:
+        said.append(capsys.readouterr().err)
+        return "".join(said)
+
+    wait_for(lambda: "等待其完成" in told())
+    assert "另一个 zfxxgk 命令正在生成或发布本网站，等待其完成" in told()
     assert not (small_site.root / "output").exists()  # nothing written while it waits
     (small_site.root / "release").touch()
     thread.join(timeout=60)
