@@ -352,7 +352,7 @@ class IncrementalBuild:
             pages, renderer.site.home_url, config.search_shard_pages, config.search_recent_pages
         )
         with timings.phase("index"):
-            _index(folder, shards, None, self.jobs)
+            _index(folder, shards, None, self.jobs, pages)
 
 
 _NO_LINKS: tuple = ((), ())  # a document absent from IncrementalBuild.links had no links
@@ -366,10 +366,16 @@ class _Edited:
     tell: Callable[[list[str]], None] | None
 
 
-def _index(folder: Path, shards: Shards, changed: list[str] | None, jobs: int) -> None:
+def _index(
+    folder: Path,
+    shards: Shards,
+    changed: list[str] | None,
+    jobs: int,
+    pages: list[str] | None = None,
+) -> None:
     from generator.searchindex import index_folder  # Pagefind's client only when indexing
 
-    index_folder(folder, shards, changed, jobs)
+    index_folder(folder, shards, changed, jobs, pages)
 
 
 def _index_stale(folder: Path, shards: Shards, changed: list[str]) -> bool:

@@ -164,7 +164,11 @@ def _complete(files: dict[str, bytes]) -> bool:
 
 
 def index_folder(
-    folder: Path, shards: Shards, changed: Iterable[str] | None, jobs: int = 1
+    folder: Path,
+    shards: Shards,
+    changed: Iterable[str] | None,
+    jobs: int = 1,
+    pages: list[str] | None = None,
 ) -> float:
     """Bring the Pagefind indexes of a built folder up to date under ``folder/pagefind``.
 
@@ -177,10 +181,12 @@ def index_folder(
     indexed again and the bundle is dropped. Each new bundle is written beside the old one
     and swapped in, and the manifest changes before a bundle it no longer lists is removed,
     so the search page never reads half an index; ``jobs`` shards are indexed at once.
+    ``pages``: the folder's HTML pages (``html_pages``), if the caller has just listed them.
     Returns the seconds it took.
     """
     started = time.perf_counter()
-    pages = html_pages(folder)
+    if pages is None:
+        pages = html_pages(folder)
     manifest = folder / SEARCH_MANIFEST
     stored = manifest.read_bytes() if manifest.is_file() else b""
     present = shards.bundles_in(stored) if stored else None
