@@ -1,0 +1,137 @@
+"""Flat front matter is read without YAML exactly as the YAML loader reads it."""
+
+from pathlib import Path
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from generator.errors import Problems
+from generator.source import LineDict, flat_mapping, load_markdown, load_yaml_file, parse_yaml
+
+_EXAMPLE_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+_KEYS = [
+    "标题", "发布日期", "title", "date", "a b", "a  b", "标题 ", " 标题", "标\u3000题", "yes", "No",
+    "2024", "1.5", "~", "null", "-a", "- a", "?a", "[x]", "{x}", "&a", "*a", "!a", "'q'", '"q"',
+    "a#b", "a,b", "<<", "=", "%a", "@a", "`a", "键" * 1001,
+]  # fmt: skip
+_SEPARATORS = [": ", ":", ":  ", " : ", ":\t", ": \u3000"]
+_VALUES = [
+    "示例县人民政府", "2023年第三季度", "11999900MB0000019D/2023-00022", "农业、林业\\水利",
+    "2024-01-05", "2024-02-30", "2024-1-5", "2024-01-05 10:00", "20240105", "yes", "No", "off",
+    "~", "null", "Null", "1", "1.5", "0x1F", "1_000", ".inf", "+1", "-1", "-", "- a", "a - b",
+    "[a, b]", "[甲, 乙]", "[]", "[ ]", "[a,,b]", "[a, b,]", "[a, [b]]", "[a: b]", "[yes, 1]",
+    "[-a]", "[- a]", "[a, - b]", "[ 甲 ,  乙 ]", "[a b, c]", "[2024-01-05]", "#", " #", "a #b", "a#b", ": ", ":",
+    "a: b", "a:", "a:b", "'单引号'", '"双引号"', "'", '"', "|", ">", "&x", "*x", "!tag", "%",
+    "@", "`", "<<", "=", "?", "?x", ",", "{a: b}", "\u3000", "\xa0", "\ufeff", "\x85",
+    "\u2028", "\x7f", "\x1b", "\t", " ", "  ", "（全角：冒号）", "“引号”", "a'b", 'a"b', "a\\nb",
+]  # fmt: skip
+_PREFIXES = ["", "", "", " ", "  ", "- ", "# ", "#"]
+
+# Lines most of which the fast reading takes (a usual key, one value), among lines built
+# from every kind of piece; a front matter is read fast only if all its lines are plain.
+_plain_line = st.tuples(st.sampled_from(_KEYS[:5]), st.sampled_from(_VALUES)).map(": ".join)
+_any_line = st.tuples(
+    st.sampled_from(_PREFIXES),
+    st.sampled_from(_KEYS),
+    st.sampled_from(_SEPARATORS),
+    st.lists(st.sampled_from(_VALUES), max_size=3),
+).map(lambda parts: parts[0] + parts[1] + parts[2] + "".join(parts[3]))
+_blank_line = st.sampled_from(["", " ", "  ", "\u3000", "---", "..."])
+_front_matter = st.lists(
+    st.one_of(_plain_line, _plain_line, _plain_line, _any_line, _blank_line), max_size=6
+).map("\n".join)
+
+
+def _shape(value: Any) -> Any:
+    """A value with its Python types and, for mappings, the line of each key."""
+    if isinstance(value, LineDict):
+        items = [(k, _shape(v), value.lines.get(k)) for k, v in value.items()]
+        return ("mapping", value.line, items)
+    if isinstance(value, list):
+        return ("list", [_shape(item) for item in value])
+    return (type(value).__name__, value)
+
+
+def _same_as_yaml(text: str) -> bool:
+    """False where the fast reading and YAML's differ; True where they agree or the fast
+    reading declines."""
+    fast = flat_mapping(text, line_offset=1)
+    if fast is None:
+        return True
+    problems = Problems()
+    loaded = parse_yaml(text, Path("文件.md"), problems, line_offset=1)
+    return not problems.items and _shape(fast) == _shape(loaded)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(_front_matter)
+@example("标题: 示例\n关键词: [甲, 乙]\n成文日期: 2024-01-05")
+@example("\n\n标题: 示例\n\n发布日期: 2024-02-30\n")
+@example("标题: a\n 续行")
+@example("标题: a\n标题: b")
+def test_a_flat_front_matter_reads_as_yaml_reads_it(text: str) -> None:
+    assert _same_as_yaml(text)
+
+
+def test_the_usual_front_matter_takes_the_fast_reading() -> None:
+    text = (
+        "标题: 示例县教育局2025年部门预算公开\n"
+        "索引号: 11999900MB0000002B/2025-00002\n"
+        "主题分类: 财政、金融、审计\\预算\n"
+        "成文日期: 2025-02-18\n"
+        "发布日期: 2025-02-30\n"
+        "关键词: [部门预算, 2025年]\n"
+    )
+    fast = flat_mapping(text, line_offset=1)
+    assert fast is not None
+    assert _shape(fast) == _shape(parse_yaml(text, Path("x.md"), Problems(), line_offset=1))
+    assert fast.line == 2 and fast.lines["关键词"] == 7
+    assert fast["发布日期"] == "2025-02-30"  # an impossible date stays text, for its message
+
+
+def test_what_is_not_plain_is_left_to_yaml() -> None:
+    for text in (
+        "附件:\n  - {文件: a.pdf, 名称: 甲}",  # nested
+        "标题: '引号'",  # quoted
+        "标题: 甲 # 注释",  # comment
+        "标题: 甲\n标题: 乙",  # a duplicate key: YAML reports it
+        "标题:",  # null
+        "有效: yes",  # a boolean
+        "标题: 甲\n  续行",  # a folded continuation line
+    ):
+        assert flat_mapping(text) is None, text
+
+
+def test_the_example_sites_front_matter_reads_the_same_either_way() -> None:
+    fast = 0
+    files = sorted(_EXAMPLE_CONTENT.rglob("*.md"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("---\n"):
+            continue
+        meta = text.split("\n---\n", 1)[0].removeprefix("---\n")
+        assert _same_as_yaml(meta), path
+        fast += flat_mapping(meta, line_offset=1) is not None
+    assert fast >= 0.8 * len(files)
+
+
+def test_a_document_with_a_bad_value_still_gets_yaml_s_message(tmp_path: Path) -> None:
+    path = tmp_path / "文件.md"
+    path.write_text("---\n标题: 甲\n内容概述: 甲: 乙\n---\n正文\n", encoding="utf-8")
+    problems = Problems()
+    assert load_markdown(path, problems) is None
+    assert [(p.line, "冒号" in p.message) for p in problems.errors] == [(3, True)]
+
+
+def test_a_control_character_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "文件.md"  # U+000B: the line break Word puts into copied text
+    path.write_text("---\n标题: 甲\n内容概述: 关于\x0b印发\n---\n正文\n", encoding="utf-8")
+    problems = Problems()
+    assert load_markdown(path, problems) is None
+    assert [(p.line, "U+000B" in p.message) for p in problems.errors] == [(3, True)]
+    data = tmp_path / "_unit.yaml"
+    data.write_text("名称: 甲\n\n简称: \x1b乙\n", encoding="utf-8")
+    assert load_yaml_file(data, problems) is None
+    assert [(p.line, "U+001B" in p.message) for p in problems.errors[1:]] == [(3, True)]
