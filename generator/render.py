@@ -30,7 +30,7 @@ from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
 from generator.themes import theme_dirs
-from generator.urls import absolute, relative
+from generator.urls import absolute, relative, root_prefix
 from generator.views import CategoryView, UnitView, catalogue_key, fingerprint, unit_view
 
 ASSETS = "assets/"
@@ -655,6 +655,9 @@ class SiteRenderer:
             "crumbs": list(crumbs),
             "column_name": column,
             "rel": rel,
+            # The site root as a link prefix, for files such as the theme's assets: a page
+            # names several, and rel() costs a call through Jinja each time.
+            "root": absolute(config.base_url, "") if absolute_links else root_prefix(url),
             "canonical": absolute(config.base_url, url)
             if config.base_url.startswith("http")
             else "",

@@ -27,6 +27,14 @@ def relative(from_url: str, to_url: str, pretty: bool = False) -> str:
     return "index.html" if link == "." else link + "/index.html"
 
 
+def root_prefix(from_url: str) -> str:
+    """What a link from the page at ``from_url`` starts with to reach a file by its
+    site-relative URL, by way of the site root: ``root_prefix("a/b/") + "assets/x.css"``
+    is ``"../../assets/x.css"``, as relative() gives for a file outside the page's folders."""
+    start = _start(from_url)
+    return "" if start == "." else "../" * (start.count("/") + 1)
+
+
 def absolute(base_url: str, to_url: str) -> str:
     """``to_url`` under ``base_url`` (used for canonical links, feeds and the 404 page)."""
     return base_url.rstrip("/") + "/" + to_url

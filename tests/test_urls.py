@@ -4,7 +4,7 @@ import posixpath
 
 import pytest
 
-from generator.urls import relative
+from generator.urls import relative, root_prefix
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,14 @@ def test_unusual_targets_link_as_posixpath_would(to_url):
     target = to_url.rstrip("/") or "."
     expected = posixpath.relpath(target, start) + ("/index.html" if to_url.endswith("/") else "")
     assert relative(start + "/", to_url) == expected
+
+
+@pytest.mark.parametrize("from_url", ["", "szfb/", "szfb/fdzdgknr/zcwj/gfxwj/", "zh-hant/szfb/"])
+def test_the_root_prefix_reaches_a_file_as_a_relative_link_does(from_url):
+    for to_url in ("assets/style.css", "pagefind/shards.json"):
+        assert root_prefix(from_url) + to_url == relative(from_url, to_url)
+    inside = "szfb/gkzn/ab.csv"  # by way of the root, where relative() takes a shortcut
+    page = posixpath.join("/", from_url)
+    assert posixpath.normpath(posixpath.join(page, root_prefix(from_url) + inside)) == (
+        posixpath.normpath(posixpath.join(page, relative(from_url, inside)))
+    )
