@@ -422,7 +422,9 @@ def main(argv: list[str] | None = None) -> int:
         "--work",
         type=Path,
         default=Path("/tmp/zfxxgk-bench"),
-        help="工作文件夹（默认 /tmp/zfxxgk-bench；每个规模的子文件夹会先被清空）",
+        help="工作文件夹（默认 /tmp/zfxxgk-bench；每个规模的子文件夹会先被清空）。"
+        "比较各工具时宜用内存文件系统，如 /dev/shm/zfxxgk-bench，免受磁盘近期删除文件的影响"
+        "（见 bench/README.md）",
     )
     parser.add_argument(
         "--zfxxgk-clean",

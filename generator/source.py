@@ -227,8 +227,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
         loader.dispose()
 
 
-def _control_character(character: int | str) -> str:
-    code = character if isinstance(character, int) else ord(character)
+def _control_character(code: int) -> str:
     return (
         f"含有不能使用的控制字符 U+{code:04X}（多见于从其他软件复制粘贴的文字），请删除该字符后重试"
     )
