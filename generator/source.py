@@ -21,6 +21,7 @@ from generator.errors import Problems
 
 FRONT_MATTER_FENCE = "---"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not \t \n \r
 
 
 class LineDict(dict):
@@ -206,7 +207,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
         loader = _PyLoader(text)
     except yaml.reader.ReaderError as exc:  # checked before parsing: a control character
         line = text[: exc.position].count("\n") + 1 + line_offset
-        problems.error(path, line, _control_character(exc.character))
+        problems.error(path, line, _control_character(exc.character) + "，请删除该字符后重试")
         return None
     loader.line_offset = line_offset
     try:
@@ -228,9 +229,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
 
 
 def _control_character(code: int) -> str:
-    return (
-        f"含有不能使用的控制字符 U+{code:04X}（多见于从其他软件复制粘贴的文字），请删除该字符后重试"
-    )
+    return f"含有不能使用的控制字符 U+{code:04X}（多见于从其他软件复制粘贴的文字）"
 
 
 _OPENERS = ("while parsing a flow", "while scanning a quoted scalar")
@@ -293,6 +292,7 @@ def load_markdown(path: Path, problems: Problems) -> MarkdownSource | None:
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
     lines = text.split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        _warn_control_character(text, 1, path, problems)
         return MarkdownSource(path, LineDict(), text, 1, digest)
     for index in range(1, len(lines)):
         if lines[index].strip() in (FRONT_MATTER_FENCE, "..."):
@@ -312,7 +312,19 @@ def load_markdown(path: Path, problems: Problems) -> MarkdownSource | None:
         problems.error(path, 2, "头信息应为“键: 值”形式的映射")
         return None
     body = "\n".join(lines[index + 1 :])
+    _warn_control_character(body, index + 2, path, problems)
     return MarkdownSource(path, meta, body, index + 2, digest)
+
+
+def _warn_control_character(body: str, body_line: int, path: Path, problems: Problems) -> None:
+    """A body may hold a control character (Word's line break U+000B, say): browsers show
+    nothing or a box for it, and HTML checkers flag the page. The first one is named."""
+    found = _CONTROL_CHARACTER.search(body)
+    if found is None:
+        return
+    line = body_line + body.count("\n", 0, found.start())
+    message = "，网页上显示为空白或方框，请删除该字符"
+    problems.warn(path, line, "正文" + _control_character(ord(found.group())) + message)
 
 
 def normalise_keys(

@@ -6,7 +6,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import Problems
+from generator.errors import WARNING, Problems
 from generator.source import LineDict, flat_mapping, load_markdown, load_yaml_file, parse_yaml
 
 _EXAMPLE_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -135,3 +135,15 @@ def test_a_control_character_is_reported_with_its_line(tmp_path: Path) -> None:
     data.write_text("名称: 甲\n\n简称: \x1b乙\n", encoding="utf-8")
     assert load_yaml_file(data, problems) is None
     assert [(p.line, "U+001B" in p.message) for p in problems.errors[1:]] == [(3, True)]
+
+
+def test_a_control_character_in_a_body_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    with_meta = tmp_path / "甲.md"
+    with_meta.write_text("---\n标题: 甲\n---\n第一段\n\n第二段\x0c续\n", encoding="utf-8")
+    bare = tmp_path / "乙.md"
+    bare.write_text("第一段\n第二\x1b段\n", encoding="utf-8")
+    problems = Problems()
+    assert load_markdown(with_meta, problems) is not None
+    assert load_markdown(bare, problems) is not None
+    found = [(p.path.name, p.line, p.severity, "U+" in p.message) for p in problems.items]
+    assert found == [("甲.md", 6, WARNING, True), ("乙.md", 2, WARNING, True)]
