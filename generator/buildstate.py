@@ -18,12 +18,13 @@ import pickle
 import stat
 import sys
 import time
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 from generator import __version__
 from generator.collector import collector_paused
 from generator.errors import Problem
+from generator.pickles import CompactPickler
 from generator.themes import default_theme_dir
 
 CACHE_DIR = ".zfxxgk-cache"
@@ -259,35 +260,5 @@ def atomic_dump(target: Path, value: Any) -> None:
     half-way never leaves half a file."""
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     with open(partial, "wb") as file:
-        _Pickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        CompactPickler(file).dump(value)
     os.replace(partial, target)
-
-
-class _Pickler(pickle.Pickler):
-    """Stores a path as its folder's text and its name: rebuilt through a folder made
-    once per folder, a path costs a sixth of what pathlib's own way (from all its parts)
-    does, and a 10,000-document site holds some 20,000 of them."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        if type(obj) is _CONCRETE and obj.name:
-            return (_child, (str(obj.parent), obj.name))
-        if isinstance(obj, PurePath):
-            return (type(obj), (str(obj),))
-        return NotImplemented
-
-
-_CONCRETE = type(Path())  # PosixPath here
-
-
-def _child(folder: str, name: str) -> Path:
-    """The path ``name`` in ``folder`` (see _Pickler)."""
-    parent = _folder(folder)
-    # pathlib's own shortcut for a name known to be one plain part, as iterdir() uses it
-    # (Python 3.11); the public join parses the name first, at four times the cost.
-    make = getattr(parent, "_make_child_relpath", None)
-    return make(name) if make is not None else parent / name
-
-
-@functools.lru_cache(maxsize=8192)
-def _folder(text: str) -> Path:
-    return Path(text)

@@ -10,8 +10,11 @@ in their own process.
 from __future__ import annotations
 
 import gc
+import pickle
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+
+from generator.pickles import dumps
 
 T = TypeVar("T")
 
@@ -28,7 +31,8 @@ def can_fork() -> bool:
 def forked_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
     """``work(0)`` … ``work(count - 1)``, each run in one of ``jobs`` forked processes,
     yielded as they finish (in no set order). ``work`` may be any callable, a closure
-    too: the workers inherit it, nothing of it is pickled. Only its results are."""
+    too: the workers inherit it, nothing of it is pickled. Only its results are (by
+    generator.pickles)."""
     # Frozen objects are never visited by the workers' garbage collector, so the pages of
     # memory holding the site stay shared with the parent instead of being copied.
     import multiprocessing
@@ -37,7 +41,8 @@ def forked_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(jobs, initializer=_adopt, initargs=(work,)) as pool:
-            yield from pool.imap_unordered(_run, range(count))
+            for result in pool.imap_unordered(_run, range(count)):
+                yield pickle.loads(result)
     finally:
         gc.unfreeze()
 
@@ -46,5 +51,7 @@ def _adopt(work: Callable[[int], Any]) -> None:
     _WORKER["work"] = work
 
 
-def _run(index: int) -> Any:
-    return _WORKER["work"](index)
+def _run(index: int) -> bytes:
+    # Pickled here, with paths stored by folder: a unit read in a worker holds some
+    # hundred paths, and multiprocessing's own pickles rebuild each from all its parts.
+    return dumps(_WORKER["work"](index))
