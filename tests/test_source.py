@@ -1,4 +1,5 @@
-"""Flat front matter is read without YAML exactly as the YAML loader reads it."""
+"""Reading editors' files: flat front matter read without YAML as YAML reads it, and
+control characters reported with their lines."""
 
 from pathlib import Path
 from typing import Any
