@@ -105,6 +105,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # YAML tries its implicit types by a scalar's first character (None: on any scalar).
 _TYPED_STARTS = frozenset(_RESOLVER.yaml_implicit_resolvers)
+_ANY_TYPED = None in _TYPED_STARTS
 _MAX_KEY = 1000  # YAML allows an implicit key of at most 1,024 characters
 
 
@@ -143,7 +144,7 @@ def _flat_value(raw: str) -> Any:
         return raw
     if tag == _TIMESTAMP_TAG and ISO_DATE.match(raw):
         try:
-            return dt.date(int(raw[:4]), int(raw[5:7]), int(raw[8:10]))
+            return dt.date.fromisoformat(raw)
         except ValueError:
             return raw  # kept as text for parse_date() to report, as _construct_timestamp
     return None
@@ -163,7 +164,7 @@ def _flat_list(inner: str) -> list[str] | None:
 
 def _plain_tag(text: str) -> str:
     """The type YAML gives an unquoted scalar (str, int, bool, timestamp …)."""
-    if text[0] not in _TYPED_STARTS and None not in _TYPED_STARTS:
+    if text[0] not in _TYPED_STARTS and not _ANY_TYPED:
         return _STR_TAG  # what most values, starting with a Chinese character, are
     return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
 
@@ -304,8 +305,8 @@ def load_markdown(path: Path, problems: Problems) -> MarkdownSource | None:
     meta = flat_mapping(meta_text, line_offset=1)
     if meta is None and meta_text.strip():
         meta = parse_yaml(meta_text, path, problems, line_offset=1)
-    if meta is None and meta_text.strip():
-        return None
+        if meta is None:
+            return None
     if meta is None:
         meta = LineDict()
     if not isinstance(meta, LineDict):
