@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.repeat):
         renderer.state.pages = {}  # render every page again
         renderer.state.markup.clear()
+        renderer.fragments.clear()
         started = time.perf_counter()
         for _file in renderer.unit_files(unit):
             pass

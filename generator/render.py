@@ -30,7 +30,7 @@ from generator.markup import MarkupRenderer
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
 from generator.themes import theme_dirs
-from generator.urls import absolute, relative, root_prefix
+from generator.urls import absolute, relative, root_prefix, via_root
 from generator.views import CategoryView, UnitView, catalogue_key, fingerprint, unit_view
 
 ASSETS = "assets/"
@@ -160,6 +160,30 @@ class Crumb:
     url: str
 
 
+class FragmentCache:
+    """Page parts rendered once and reused: ``{% call cached("name", key…) %}…{% endcall %}``.
+
+    A page's header and its unit's navigation come out the same on hundreds of pages, and
+    were a fifth of rendering a document page (Hugo's partialCached does the same). The
+    key names everything the part shows that is not the same for the whole build (the
+    settings, the theme, the standard's names); its links go by way of the site root
+    (``root_link``), so that they depend on the page's depth (``root``) only. One cache
+    per SiteRenderer: no part outlives the content it was made from.
+    """
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, *key: Any, caller: Callable[[], str]) -> str:
+        part = self._parts.get(key)
+        if part is None:
+            part = self._parts[key] = caller()
+        return part
+
+    def clear(self) -> None:
+        self._parts.clear()
+
+
 def make_environment(config: SiteConfig, template_cache: Path | None = None) -> jinja2.Environment:
     """The theme chain's templates; ``template_cache`` spares a new process compiling them
     again (Jinja checks each cached template against its source when it first loads it).
@@ -240,6 +264,7 @@ class SiteRenderer:
         self.env = self._environment(config)
         self.markup = self._markup_renderer(site, config)
         self.broken_links: list[tuple[Path, str]] = []
+        self.fragments = FragmentCache()
         self._data_key: str | None = None
         self.views = {unit.key: _kept_for(self.state.views, unit, unit_view) for unit in site.units}
         for kept in (self.state.views, self.state.unit_keys, self.state.unit_pages):  # gone units
@@ -646,6 +671,7 @@ class SiteRenderer:
         extra.setdefault("column_type", "政府信息公开")
         extra.setdefault("article", None)
         extra.setdefault("unit", None)
+        root = absolute(config.base_url, "") if absolute_links else root_prefix(url)
         return {
             "config": config,
             "home_url": self.site.home_url,
@@ -657,7 +683,10 @@ class SiteRenderer:
             "rel": rel,
             # The site root as a link prefix, for files such as the theme's assets: a page
             # names several, and rel() costs a call through Jinja each time.
-            "root": absolute(config.base_url, "") if absolute_links else root_prefix(url),
+            "root": root,
+            "root_link": functools.partial(via_root, root, pretty=config.pretty_urls),
+            "cached": self.fragments,
+            "unit_part_url": _part_url(extra["unit"], url),
             "canonical": absolute(config.base_url, url)
             if config.base_url.startswith("http")
             else "",
@@ -724,6 +753,14 @@ class SiteRenderer:
             row[label] = value.isoformat() if isinstance(value, dt.date) else str(value)
         row["网址"] = absolute(self.config.base_url, doc.url)
         return row
+
+
+def _part_url(unit: Unit | None, url: str) -> str:
+    """The URL of the unit's part (指南, 制度, …, 目录) whose folder holds the page, or ""."""
+    if unit is None or not url.startswith(unit.url) or url == unit.url:
+        return ""
+    part = unit.url + url[len(unit.url) :].split("/", 1)[0] + "/"
+    return part if part in unit.part_urls.values() else ""
 
 
 def catalogue_json(unit: Unit, rows: list[dict[str, str]]) -> bytes:

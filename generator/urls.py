@@ -35,6 +35,17 @@ def root_prefix(from_url: str) -> str:
     return "" if start == "." else "../" * (start.count("/") + 1)
 
 
+def via_root(prefix: str, to_url: str, pretty: bool = False) -> str:
+    """The link to ``to_url`` by way of the site root, given the page's ``root_prefix()``
+    (or the absolute site root): unlike relative(), the same for every page at one
+    depth, which lets a theme render a page part once for all of them (``cached``)."""
+    if to_url and not to_url.endswith("/"):
+        return prefix + to_url
+    if pretty:
+        return prefix + to_url or "./"
+    return prefix + to_url + "index.html"
+
+
 def absolute(base_url: str, to_url: str) -> str:
     """``to_url`` under ``base_url`` (used for canonical links, feeds and the 404 page)."""
     return base_url.rstrip("/") + "/" + to_url

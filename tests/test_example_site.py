@@ -9,6 +9,7 @@ from test_build import assert_all_links_resolve
 from generator.build import build, load
 from generator.check import check_site
 from generator.errors import Problems
+from generator.render import FragmentCache
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -46,3 +47,27 @@ def test_example_site_builds_and_every_link_resolves(example):
             assert (out / url / "index.html").is_file()
         for report in unit.reports:
             assert (out / report.url / "index.html").is_file()
+
+
+@pytest.mark.parametrize("traditional", [False, True])
+def test_parts_rendered_once_come_out_as_on_each_page_alone(tmp_path, monkeypatch, traditional):
+    """The header and unit navigation a theme marks ``cached`` are rendered once for all
+    pages with the same key; every page of the example site (with its 繁體 copy and
+    switch link, too) is byte for byte the page rendered whole."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    settings = (REPO / "site.yaml").read_text(encoding="utf-8")
+    (root / "site.yaml").write_text(
+        settings + ("traditional: true\n" if traditional else ""), encoding="utf-8"
+    )
+
+    def built() -> dict[Path, bytes]:
+        out = build(root, jobs=1, clean=True, search=False).output_dir
+        return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    shared = built()
+    monkeypatch.setattr(FragmentCache, "__call__", lambda self, *key, caller: caller())
+    alone = built()
+    assert shared.keys() == alone.keys()
+    assert [path for path in shared if shared[path] != alone[path]] == []
+    assert any(path.parts[0] == "zh-hant" for path in shared) == traditional

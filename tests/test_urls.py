@@ -4,7 +4,7 @@ import posixpath
 
 import pytest
 
-from generator.urls import relative, root_prefix
+from generator.urls import absolute, relative, root_prefix, via_root
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,28 @@ def test_the_root_prefix_reaches_a_file_as_a_relative_link_does(from_url):
     assert posixpath.normpath(posixpath.join(page, root_prefix(from_url) + inside)) == (
         posixpath.normpath(posixpath.join(page, relative(from_url, inside)))
     )
+
+
+@pytest.mark.parametrize("pretty", [False, True])
+def test_a_link_by_way_of_the_root_is_the_same_from_every_page_at_one_depth(pretty):
+    targets = ("", "szfb/", "szfb/gkzn/", "szfb/gkzn/ab.csv", "search/")
+    for siblings in ([""], ["szfb/", "sjj/", "search/"], ["szfb/gkzn/", "sjj/gkzn/", "szfb/zcwj/"]):
+        links = {via_root(root_prefix(page), to, pretty) for page in siblings for to in targets}
+        assert len(links) == len(targets)  # one link a target, whichever page it is on
+        for page in siblings:
+            for to in targets:
+                link = via_root(root_prefix(page), to, pretty)
+                assert link and not link.startswith("/")
+                assert _resolved(page, link) == _resolved(page, relative(page, to, pretty))
+
+
+def test_a_link_by_way_of_an_absolute_root_is_absolute():
+    root = absolute("https://www.test.example/xxgk/", "")
+    assert via_root(root, "szfb/") == "https://www.test.example/xxgk/szfb/index.html"
+    assert (
+        via_root(root, "assets/a.css", pretty=True) == "https://www.test.example/xxgk/assets/a.css"
+    )
+
+
+def _resolved(page: str, link: str) -> str:
+    return posixpath.normpath(posixpath.join("/", page, link))
