@@ -146,6 +146,7 @@ def fingerprint(value: Any, memo: dict[int, Any] | None = None) -> str:
 
 
 _ATOMS = (str, int, float, bool, Decimal, type(None))
+_LONG_TEXT = 256  # characters
 
 
 def _plain(value: Any, memo: dict[int, Any]) -> Any:
@@ -153,6 +154,10 @@ def _plain(value: Any, memo: dict[int, Any]) -> Any:
     most of what a page is given (its unit's view, crumbs, listed documents) was met on
     an earlier page, and a page's context has some forty values to reduce."""
     if isinstance(value, _ATOMS):
+        if isinstance(value, str) and len(value) > _LONG_TEXT:
+            # A page's body: repr() of thousands of Chinese characters costs twice as
+            # much as digesting them. Bytes stand for nothing else in plain data.
+            return (hashlib.blake2b(value.encode("utf-8"), digest_size=16).digest(),)
         return value
     entry = memo.get(id(value))
     if entry is not None:
