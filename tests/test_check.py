@@ -236,6 +236,7 @@ def test_files_scanned_in_parallel_give_the_same_findings(small_site, monkeypatc
             ["第一段。"] * (n % 3) + [texts[n % 4], f"身份证号11010519491231002X{n}"]
         )
         small_site.doc("行政规范性文件", f"文件{n}", document(f"文件{n}", body=body))
+    small_site.doc("行政规范性文件", "文件99", document("文件99", body="见[附表](附表.xlsx)。"))
     config = small_site.root / "site.yaml"
     config.write_text(
         config.read_text(encoding="utf-8") + 'privacy_allowlist: ["13912345678"]\n',
@@ -256,6 +257,11 @@ def test_files_scanned_in_parallel_give_the_same_findings(small_site, monkeypatc
     assert [(p.path, p.line, p.message, p.rule) for p in found.items] == scanned[0]
     rules = {p[3] for p in scanned[0]}
     assert {"privacy.personal-numbers", "wording"} <= rules
+    # The scanning rules run last, but their findings come in the order of the rules.
+    ids = [rule.id for rule in check.RULES]
+    assert rules - {"privacy.personal-numbers", "wording"}  # others to be in order with
+    positions = [ids.index(p[3]) for p in scanned[0]]
+    assert positions == sorted(positions)
     assert not any("139" in p[2] for p in scanned[0])
 
 
