@@ -11,7 +11,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from generator.errors import OutputError
@@ -86,16 +86,22 @@ def _write_streams(streams, staging, jobs, collect, progress) -> list[_StreamRes
 def _write_stream(stream: Stream, staging: Path, collect) -> _StreamResult:
     paths: list[str] = []
     pages = size = 0
+    base = str(staging)
+    made: set[str] = set()  # folders made here: asking the system again for each file cost more
     for file in stream():
-        target = staging / _safe_relative(file.path)
+        target = f"{base}/{_safe_relative(file.path)}"
         paths.append(file.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = target.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         if file.data is not None:
-            target.write_bytes(file.data)
+            with open(target, "wb") as out:
+                out.write(file.data)
             size += len(file.data)
         elif file.source is not None:
             shutil.copyfile(file.source, target)
-            size += target.stat().st_size
+            size += os.stat(target).st_size
         pages += file.path.endswith(".html")
     return _StreamResult(pages, size, tuple(paths), collect() if collect else None)
 
@@ -116,11 +122,12 @@ def _merge(results: list[_StreamResult]) -> WriteStats:
     )
 
 
-def _safe_relative(path: str) -> PurePosixPath:
-    relative = PurePosixPath(path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+def _safe_relative(path: str) -> str:
+    """``path`` as a relative path inside the output folder, or OutputError."""
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if path.startswith("/") or ".." in parts or not parts:
         raise OutputError(f"输出路径“{path}”不在输出文件夹内，已拒绝写入")
-    return relative
+    return "/".join(parts)
 
 
 def _swap(staging: Path, out_dir: Path) -> None:
