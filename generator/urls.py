@@ -57,6 +57,20 @@ def _relpath(target: str, start: str) -> str:
     to, at = _segments(target), _segments(start)
     if to is None or at is None:
         return posixpath.relpath(target, start)  # an absolute or climbing path: rare
+    if at and to[: len(at)] != at:
+        # Outside the page's folder: the link from its parent folder, one level up. The
+        # pages of one list share that parent, and link to the same crumbs and lists.
+        return _from_parent(to, at[:-1])
+    return _between(to, at)
+
+
+@functools.lru_cache(maxsize=8192)
+def _from_parent(to: tuple[str, ...], parent: tuple[str, ...]) -> str:
+    above = _between(to, parent)
+    return ".." if above == "." else "../" + above
+
+
+def _between(to: tuple[str, ...], at: tuple[str, ...]) -> str:
     common = 0
     for mine, theirs in zip(to, at, strict=False):
         if mine != theirs:

@@ -1,6 +1,7 @@
 """Relative links between pages: every link of a built page goes through relative()."""
 
 import posixpath
+from itertools import product
 
 import pytest
 
@@ -66,3 +67,15 @@ def test_a_link_by_way_of_an_absolute_root_is_absolute():
 
 def _resolved(page: str, link: str) -> str:
     return posixpath.normpath(posixpath.join("/", page, link))
+
+
+def test_every_link_in_a_small_tree_is_the_one_posixpath_gives():
+    folders = [""] + [
+        "/".join(parts) + "/" for depth in (1, 2, 3) for parts in product("ab", repeat=depth)
+    ]
+    for from_url in folders:
+        for to_url in [*folders, "a/b/x.css", "b/x.css", "x.css"]:
+            link = posixpath.relpath(to_url.rstrip("/") or ".", from_url.rstrip("/") or ".")
+            if to_url == "" or to_url.endswith("/"):
+                link = "index.html" if link == "." else link + "/index.html"
+            assert relative(from_url, to_url) == link, (from_url, to_url)
