@@ -91,13 +91,14 @@ for _cls in {_PyLoader, _Loader}:
 # Nearly every front matter is a flat list of "键: 值" lines, and building YAML nodes and
 # objects for it was a quarter of reading a 10,000-document site (190 µs a document, the
 # libyaml parser included). flat_mapping() reads those lines itself and gives up, for the
-# YAML loader to take over, on anything whose reading is not plain: quotes, indentation,
-# comments, anchors, block scalars, nested or empty values, values YAML would read as a
-# number, a boolean or null. Strings are resolved by YAML's own implicit-type rules, so
+# YAML loader to take over, on anything whose reading is not plain: quotes, indentation
+# other than a list of items under a key, comments, anchors, block scalars, deeper nesting,
+# empty values, values YAML would read as a number, a boolean or null. Strings are resolved by YAML's own implicit-type rules, so
 # what it returns is what the loader returns (tests/test_source.py compares the two).
 
 _RESOLVER = yaml.resolver.Resolver()
 _FLAT_LINE = re.compile(r"([^\s:#]+(?: +[^\s:#]+)*):(?: +(.*))?")
+_FLAT_ITEM = re.compile(r"( +)- +(.*)")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_FLAT = re.compile(r"[\t\r\x85\u2028\u2029]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
 _FLOW_UNSAFE = frozenset("[]{}#&*!|>'\"%@`?:")
@@ -111,11 +112,22 @@ _MAX_KEY = 1000  # YAML allows an implicit key of at most 1,024 characters
 
 def flat_mapping(text: str, line_offset: int = 0) -> LineDict | None:
     """A flat "键: 值" front matter read as the YAML loader would; None when it is not
-    plainly one (the caller then parses it as YAML, which also reports any error)."""
+    plainly one (the caller then parses it as YAML, which also reports any error).
+
+    Besides one value a line, a key may hold a list of items on the lines below it, each
+    a plain word or a one-line mapping of plain words, as attachments are written::
+
+        附件:
+          - {文件: 附件/明细表.csv, 名称: 有关情况明细表}
+    """
     if _NOT_FLAT.search(text):
         return None
     mapping = LineDict()
-    for number, line in enumerate(text.split("\n"), start=1 + line_offset):
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        line, number = lines[index], index + 1 + line_offset
+        index += 1
         if not line.strip(" "):
             continue  # only spaces are white space to YAML, not U+3000
         match = _FLAT_LINE.fullmatch(line.rstrip(" "))
@@ -124,13 +136,57 @@ def flat_mapping(text: str, line_offset: int = 0) -> LineDict | None:
         key, raw = match.group(1), match.group(2) or ""
         if key[0] in _INDICATORS or key in mapping or len(key) > _MAX_KEY:
             return None
-        value = _flat_value(raw)
+        if raw:
+            value = _flat_value(raw)
+        else:
+            value, index = _flat_items(lines, index, line_offset)
         if value is None or _plain_tag(key) != _STR_TAG:
             return None
         mapping[key] = value
         mapping.lines[key] = number
         mapping.line = mapping.line or number
     return mapping or None
+
+
+def _flat_items(lines: list[str], index: int, line_offset: int) -> tuple[list | None, int]:
+    """The items of a block list starting at ``lines[index]``, all at one indent, and
+    the index of the line after them; None for the items when they are not plain. (A
+    line below them that is indented but not an item is refused by the caller.)"""
+    items: list = []
+    indent = None
+    while index < len(lines):
+        item = _FLAT_ITEM.fullmatch(lines[index].rstrip(" "))
+        if item is None or indent not in (None, item.group(1)):
+            break
+        indent = item.group(1)
+        value = _flat_item(item.group(2), index + 1 + line_offset)
+        if value is None:
+            return None, index
+        items.append(value)
+        index += 1
+    return items or None, index  # no items: an empty value, left to YAML
+
+
+def _flat_item(raw: str, number: int) -> Any:
+    """One item of a block list: a plain value, or a one-line mapping of plain words."""
+    if not (raw.startswith("{") and raw.endswith("}")):
+        return _flat_value(raw)
+    mapping = LineDict()
+    mapping.line = number
+    for pair in raw[1:-1].split(","):
+        key, colon, value = (part.strip(" ") for part in pair.partition(": "))
+        if not colon or key in mapping or not _flow_word(key) or not _flow_word(value):
+            return None
+        mapping[key] = value
+        mapping.lines[key] = number
+    return mapping
+
+
+def _flow_word(text: str) -> bool:
+    """Whether ``text`` is a plain string inside a one-line mapping."""
+    if not text or text[0] == "-" or any(char in _FLOW_UNSAFE for char in text):
+        return False
+    return _plain_tag(text) == _STR_TAG
 
 
 def _flat_value(raw: str) -> Any:

@@ -40,9 +40,47 @@ _any_line = st.tuples(
     st.lists(st.sampled_from(_VALUES), max_size=3),
 ).map(lambda parts: parts[0] + parts[1] + parts[2] + "".join(parts[3]))
 _blank_line = st.sampled_from(["", " ", "  ", "\u3000", "---", "..."])
+# A key with a list of items below it, as attachments are written: "  - {文件: …, 名称: …}".
+_pair = st.tuples(
+    st.sampled_from(["文件", "名称", *_KEYS]),
+    st.sampled_from([": ", ": ", ":", " : ", ":  "]),
+    st.sampled_from(["附件/明细表.csv", "有关情况明细表", *_VALUES]),
+).map("".join)
+_item = st.one_of(
+    st.lists(_pair, max_size=3).map(", ".join).map(lambda inner: "{" + inner + "}"),
+    st.lists(_pair, max_size=3).map(",".join).map(lambda inner: "{ " + inner + " }"),
+    st.sampled_from(["附件/说明.pdf", "{文件: a.pdf, 名称: 甲", "文件: a.pdf}", *_VALUES]),
+)
+_item_line = st.tuples(
+    st.sampled_from(["  ", "  ", "    ", " ", "", "\t", "\u3000"]),
+    st.sampled_from(["- ", "- ", "-  ", "-", "- - ", "? "]),
+    _item,
+).map("".join)
+_list_block = st.tuples(
+    st.sampled_from(["附件", "附件", *_KEYS[:5]]),
+    st.sampled_from([":", ":", ": ", ": []"]),
+    st.lists(st.one_of(_item_line, _item_line, _item_line, _blank_line, _plain_line), max_size=3),
+).map(lambda parts: "\n".join([parts[0] + parts[1], *parts[2]]))
 _front_matter = st.lists(
-    st.one_of(_plain_line, _plain_line, _plain_line, _any_line, _blank_line), max_size=6
+    st.one_of(_plain_line, _plain_line, _plain_line, _any_line, _blank_line, _list_block),
+    max_size=6,
 ).map("\n".join)
+# Front matters with attachments, most of them usual ones, some with awkward pieces.
+_usual_item = st.tuples(
+    st.sampled_from(["附件/明细表.csv", "附件/说明.pdf", "附件/a b.xlsx", *_VALUES[:16]]),
+    st.sampled_from(["有关情况明细表", "说明（一）", *_VALUES]),
+).map(lambda file_and_name: f"{{文件: {file_and_name[0]}, 名称: {file_and_name[1]}}}")
+_attachment_line = st.tuples(
+    st.sampled_from(["  ", "  ", "  ", "    ", " ", ""]),
+    st.sampled_from(["- ", "- ", "- ", "-  ", "-"]),
+    st.one_of(_usual_item, _usual_item, _usual_item, _item),
+).map("".join)
+_with_attachments = st.tuples(
+    st.lists(_plain_line, max_size=2),
+    st.sampled_from(["附件:", "附件:", "附件: ", "附件 :", "附件:  "]),
+    st.lists(_attachment_line, min_size=1, max_size=3),
+    st.lists(st.one_of(_plain_line, _plain_line, _attachment_line, _blank_line), max_size=2),
+).map(lambda parts: "\n".join([*parts[0], parts[1], *parts[2], *parts[3]]))
 
 
 def _shape(value: Any) -> Any:
@@ -76,6 +114,17 @@ def test_a_flat_front_matter_reads_as_yaml_reads_it(text: str) -> None:
     assert _same_as_yaml(text)
 
 
+@settings(max_examples=3000, deadline=None)
+@given(_with_attachments)
+@example("附件:\n  - {文件: a.pdf, 名称: 甲}\n  - {文件: b.pdf, 名称: 乙}")
+@example("附件:\n  - a.pdf\n    - b.pdf")
+@example("附件:\n - a.pdf\n标题: 甲\n - b.pdf")
+@example("附件:\n  - {文件: a.pdf, 名称: - a}")
+@example("附件:\n  - a.pdf\n  \n  - b.pdf\n    续")
+def test_attachments_read_as_yaml_reads_them(text: str) -> None:
+    assert _same_as_yaml(text)
+
+
 def test_the_usual_front_matter_takes_the_fast_reading() -> None:
     text = (
         "标题: 示例县教育局2025年部门预算公开\n"
@@ -92,9 +141,27 @@ def test_the_usual_front_matter_takes_the_fast_reading() -> None:
     assert fast["发布日期"] == "2025-02-30"  # an impossible date stays text, for its message
 
 
+def test_attachments_take_the_fast_reading() -> None:
+    text = (
+        "标题: 示例县2025年部门预算\n"
+        "附件:\n"
+        "  - {文件: 附件/预算表.xlsx, 名称: 2025年部门预算表}\n"
+        "  - 附件/说明.pdf\n"
+        "发布日期: 2025-02-18\n"
+    )
+    fast = flat_mapping(text, line_offset=1)
+    assert fast is not None
+    assert _shape(fast) == _shape(parse_yaml(text, Path("x.md"), Problems(), line_offset=1))
+    assert fast["附件"][0] == {"文件": "附件/预算表.xlsx", "名称": "2025年部门预算表"}
+    assert fast["附件"][0].line == 4 and fast.lines["发布日期"] == 6
+
+
 def test_what_is_not_plain_is_left_to_yaml() -> None:
     for text in (
-        "附件:\n  - {文件: a.pdf, 名称: 甲}",  # nested
+        "附件:\n  - 文件: a.pdf\n    名称: 甲",  # a mapping over several lines
+        "附件:\n  - {文件: https://x.example/a.pdf}",  # a colon in a value
+        "附件:\n  - a.pdf\n   - b.pdf",  # items at two indents
+        "附件:\n  - {文件: a.pdf, 成文日期: 2024-01-05}",  # a date inside a mapping
         "标题: '引号'",  # quoted
         "标题: 甲 # 注释",  # comment
         "标题: 甲\n标题: 乙",  # a duplicate key: YAML reports it
