@@ -14,7 +14,6 @@ afresh); deleting the folder is always safe.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import gc
@@ -23,7 +22,6 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +37,6 @@ from generator.buildstate import (
 from generator.collector import collector_paused
 from generator.content import UnitLoad
 from generator.errors import Problem
-from generator.forked import can_fork, forked_pool
 from generator.incremental import IncrementalBuild
 from generator.slugs import known_initials, learn_initials
 
@@ -47,7 +44,6 @@ _ENGINE = "engine.pickle"  # read only when something changed: the site-wide par
 _UNITS = "units"  # and one file per unit, as parsed (bodies left out), with its findings
 _MARKUP = "markup"
 _TEMPLATES = "templates"
-PARALLEL_UNITS = 20  # fewer unit files are written in one process: forking would cost more
 
 
 def restore(
@@ -135,27 +131,21 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
     directory = cache_dir(engine.root)
     (directory / _UNITS).mkdir(parents=True, exist_ok=True)
     generation = time.time_ns()
-    files: dict[str, str] = {}
-    fresh: list[str] = []  # the units whose file is to be written
-    for key in engine.loads:
-        files[key], new = _unit_file(engine, key, generation)
-        if new:
-            fresh.append(key)
+    files = {key: _save_unit(engine, key, generation) for key in engine.loads}
     engine.stored_units = {key: engine.stored_units[key] for key in files}  # gone units out
-    with _writing_units(engine, fresh, files):
-        atomic_dump(
-            directory / _ENGINE,
-            {
-                "generation": generation,
-                "units": files,
-                "pages": engine.render_state.pages,
-                "data": engine.render_state.data,
-                "paths": engine.sync_state.paths,
-                "copied": engine.sync_state.copied,
-                "links": engine.links,
-                "initials": known_initials(),
-            },
-        )
+    atomic_dump(
+        directory / _ENGINE,
+        {
+            "generation": generation,
+            "units": files,
+            "pages": engine.render_state.pages,
+            "data": engine.render_state.data,
+            "paths": engine.sync_state.paths,
+            "copied": engine.sync_state.copied,
+            "links": engine.links,
+            "initials": known_initials(),
+        },
+    )
     # Written last: a build that stops in between leaves the old record, whose generation
     # no longer matches the engine's, so the next build starts afresh.
     units = [load.unit for load in engine.loads.values()]
@@ -173,11 +163,10 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
     _remove_unlisted(directory / _UNITS, set(files.values()))
 
 
-def _unit_file(engine: IncrementalBuild, key: str, generation: int) -> tuple[str, bool]:
-    """The name of the file to hold unit ``key`` as it is now, and whether it is to be
-    written: the stored one while the unit is the same object with the same findings
-    (``build --watch`` saves after every run, and rewriting every unit each time would
-    cost more than the run), else a new one."""
+def _save_unit(engine: IncrementalBuild, key: str, generation: int) -> str:
+    """The name of the file holding unit ``key`` as it is now: the stored one while the
+    unit is the same object with the same findings (``build --watch`` saves after every
+    run, and rewriting every unit each time would cost more than the run), else a new one."""
     load = engine.loads[key]
     findings = engine.findings.get(key)
     catalogue = _catalogue_key(engine, key)
@@ -185,39 +174,18 @@ def _unit_file(engine: IncrementalBuild, key: str, generation: int) -> tuple[str
     if stored is not None:
         name, stored_load, stored_findings, stored_catalogue = stored
         if stored_load is load and stored_findings is findings and stored_catalogue == catalogue:
-            return name, False
+            return name
     name = f"{hashlib.blake2b(key.encode('utf-8'), digest_size=8).hexdigest()}-{generation}"
+    atomic_dump(
+        cache_dir(engine.root) / _UNITS / name,
+        {
+            "load": load if key in engine.stripped else _without_bodies(load),
+            "findings": findings,
+            "catalogue_key": catalogue,
+        },
+    )
     engine.stored_units[key] = (name, load, findings, catalogue)
-    return name, True
-
-
-@contextlib.contextmanager
-def _writing_units(
-    engine: IncrementalBuild, keys: list[str], files: dict[str, str]
-) -> Iterator[None]:
-    """Write the unit files of ``keys``, in forked workers when there are many (a cold
-    build: 100 units of 10,000 documents took 0.3 s in one process) while the caller
-    writes the engine file."""
-    folder = cache_dir(engine.root) / _UNITS
-
-    def write(n: int) -> None:
-        key = keys[n]
-        _name, load, findings, catalogue = engine.stored_units[key]
-        light = load if key in engine.stripped else _without_bodies(load)
-        atomic_dump(
-            folder / files[key],
-            {"load": light, "findings": findings, "catalogue_key": catalogue},
-        )
-
-    if engine.jobs > 1 and len(keys) >= PARALLEL_UNITS and can_fork():
-        with forked_pool(write, len(keys), engine.jobs) as done:
-            yield
-            for _ in done:
-                pass
-    else:
-        for n in range(len(keys)):
-            write(n)
-        yield
+    return name
 
 
 def _catalogue_key(engine: IncrementalBuild, key: str) -> str | None:

@@ -108,33 +108,6 @@ def test_a_one_document_build_stores_only_its_unit_again(tmp_path):
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
-def test_unit_files_written_by_workers_serve_the_next_build(tmp_path, monkeypatch):
-    """A cold build of many units writes their cache files in worker processes, while
-    it writes the engine's; the next build restores from them and edits in place."""
-    monkeypatch.setattr(buildcache, "PARALLEL_UNITS", 2)
-    root = tmp_path / "site"
-    make_site(root)
-    with monkeypatch.context() as cold:
-        cold.setattr(buildcache, "atomic_dump", _not_in_parent_for_units(buildcache))
-        assert build(root, jobs=2).full
-    assert len(os.listdir(root / buildstate.CACHE_DIR / "units")) == len(UNITS)
-    path = root / "content" / STATS
-    path.write_text(path.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
-    result = build(root, jobs=2)
-    assert not result.full and 0 < result.written < 5
-    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
-
-
-def _not_in_parent_for_units(module) -> Callable:
-    parent, dump = os.getpid(), module.atomic_dump
-
-    def checked(target: Path, value) -> None:
-        assert target.parent.name != "units" or os.getpid() != parent, "written in the parent"
-        dump(target, value)
-
-    return checked
-
-
 def test_restoring_the_cache_leaves_the_garbage_collector_running(tmp_path):
     """The collector is paused while the units are read back; a long-running
     ``build --watch`` that restored its engine must still free what it drops."""
