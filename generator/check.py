@@ -12,7 +12,6 @@ Rules only read the model and the editor's files; they never change anything.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import re
@@ -25,7 +24,7 @@ from generator import report_rules, standard
 from generator.cache import FileCache
 from generator.config import SiteConfig
 from generator.errors import ERROR, WARNING, Problem, Problems
-from generator.forked import can_fork, forked_pool
+from generator.forked import can_fork, forked_map
 from generator.indexno import IndexNumber, IndexPattern
 from generator.links import inside, local_target
 from generator.model import Document, Site, Unit
@@ -48,7 +47,6 @@ TEXT_ATTACHMENTS = {".txt", ".csv", ".md", ".json", ".xml", ".html", ".htm"}
 WORDING_SUFFIXES = (".md", ".yaml", ".yml", ".txt")  # files the 错敏词 rule reads
 PRIVACY_RULE_ID = "privacy.personal-numbers"
 WORDING_RULE_ID = "wording"
-TEXT_RULES = (PRIVACY_RULE_ID, WORDING_RULE_ID)  # the rules that read published files
 MAX_SCANNED_ATTACHMENT = 5 * 1024 * 1024
 PARALLEL_SCAN = 500  # fewer files are scanned in one process: forking would cost more
 # Markdown links and images, and href/src of raw HTML, in a body.
@@ -72,7 +70,6 @@ class CheckContext:
     _index_numbers: dict[str, IndexNumber | None] = field(default_factory=dict)
     _text_scan: TextScan | None = None
     _texts: dict[Path, TextFindings] = field(default_factory=dict)
-    _pending: tuple[list[Path], Iterator[list[tuple[int, TextFindings]]]] | None = None
 
     def report(self, path: Path | None, line: int | None, message: str) -> None:
         rule = self.rule
@@ -100,7 +97,6 @@ class CheckContext:
         The privacy and the wording rule each ask for every file; the second to ask gets
         the first one's answer.
         """
-        self._take_scan()
         found = self._texts.get(path)
         if found is None:
             scan = self.text_scan()
@@ -112,16 +108,14 @@ class CheckContext:
             self._text_scan = TextScan.for_site(self.config, self.full_site or self.site)
         return self._text_scan
 
-    @contextlib.contextmanager
-    def scanning(self, jobs: int) -> Iterator[None]:
+    def scan_ahead(self, jobs: int) -> None:
         """Scan the published files of the units being checked in ``jobs`` forked
-        processes while the rules that need no text run: at 10,000 documents the scan
-        took 1.6 s of a cold build on one core. The privacy and the wording rule take
-        the results when they first ask. Without a file cache only (a one-shot build or
-        ``zfxxgk check``); ``serve`` scans the few files an edit changed."""
+        processes, before the privacy and the wording rule ask for them one by one: at
+        10,000 documents that scan took 1.6 s of a cold build, on one core while the
+        other waited. Without a file cache only (a one-shot build or ``zfxxgk check``);
+        ``serve`` scans the few files an edit changed."""
         paths = list(dict.fromkeys(_published_texts(self.site)))
         if jobs <= 1 or self.cache is not None or len(paths) < PARALLEL_SCAN or not can_fork():
-            yield
             return
         scan = self.text_scan()
         size = -(-len(paths) // (jobs * 8))  # pieces small enough to share out evenly
@@ -131,18 +125,9 @@ class CheckContext:
             found = ((n, scan.run(paths[n], Problems())) for n in numbered)
             return [(n, f) for n, f in found if f.personal_numbers or f.wording]
 
-        with forked_pool(found_in, -(-len(paths) // size), jobs) as results:
-            self._pending = (paths, results)
-            yield
-            self._take_scan()
-
-    def _take_scan(self) -> None:
-        if self._pending is None:
-            return
-        (paths, results), self._pending = self._pending, None
         for path in paths:
             self._texts[path] = TextFindings([], [])
-        for found in results:
+        for found in forked_map(found_in, -(-len(paths) // size), jobs):
             for n, findings in found:
                 self._texts[paths[n]] = findings
 
@@ -817,18 +802,12 @@ def check_site(
         touched = Site([u for u in site.units if u.key in only_units], site.home_url)
     ctx = CheckContext(touched, config, problems, site, severities=dict(config.checks), cache=cache)
     rules = list(_enabled(RULES, config, external))
-    scanned = [rule for rule in rules if rule.id in TEXT_RULES]
-    found: dict[str, Problems] = {}
-    with ctx.scanning(jobs if scanned else 0):
-        # The rules that read the scanned texts last, to run the others meanwhile; each
-        # rule's findings are set down in the order of RULES all the same.
-        for rule in [*(r for r in rules if r not in scanned), *scanned]:
-            ctx.rule = rule
-            ctx.site = site if rule.id in SITE_WIDE_RULES else touched
-            ctx.problems = found[rule.id] = Problems()
-            rule.run(ctx)
+    if any(rule.id in (PRIVACY_RULE_ID, WORDING_RULE_ID) for rule in rules):
+        ctx.scan_ahead(jobs)
     for rule in rules:
-        problems.items.extend(found[rule.id].items)
+        ctx.rule = rule
+        ctx.site = site if rule.id in SITE_WIDE_RULES else touched
+        rule.run(ctx)
     if config.checks.get(CALENDAR_RULE_ID) == "off":
         problems.items = [p for p in problems.items if p.rule != CALENDAR_RULE_ID]
 

@@ -9,7 +9,6 @@ in their own process.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import pickle
 from collections.abc import Callable, Iterator
@@ -34,15 +33,6 @@ def forked_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
     yielded as they finish (in no set order). ``work`` may be any callable, a closure
     too: the workers inherit it, nothing of it is pickled. Only its results are (by
     generator.pickles)."""
-    with forked_pool(work, count, jobs) as results:
-        yield from results
-
-
-@contextlib.contextmanager
-def forked_pool(work: Callable[[int], T], count: int, jobs: int) -> Iterator[Iterator[T]]:
-    """forked_map with its workers started on entry, so that the caller can do other
-    work while they run; the results are taken from the iterator it gives, inside the
-    ``with`` block."""
     # Frozen objects are never visited by the workers' garbage collector, so the pages of
     # memory holding the site stay shared with the parent instead of being copied.
     import multiprocessing
@@ -51,7 +41,8 @@ def forked_pool(work: Callable[[int], T], count: int, jobs: int) -> Iterator[Ite
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(jobs, initializer=_adopt, initargs=(work,)) as pool:
-            yield (pickle.loads(result) for result in pool.imap_unordered(_run, range(count)))
+            for result in pool.imap_unordered(_run, range(count)):
+                yield pickle.loads(result)
     finally:
         gc.unfreeze()
 

@@ -257,7 +257,7 @@ def test_files_scanned_in_parallel_give_the_same_findings(small_site, monkeypatc
     assert [(p.path, p.line, p.message, p.rule) for p in found.items] == scanned[0]
     rules = {p[3] for p in scanned[0]}
     assert {"privacy.personal-numbers", "wording"} <= rules
-    # The scanning rules run last, but their findings come in the order of the rules.
+    # Findings come in the order of the rules, those of the parallel scan included.
     ids = [rule.id for rule in check.RULES]
     assert rules - {"privacy.personal-numbers", "wording"}  # others to be in order with
     positions = [ids.index(p[3]) for p in scanned[0]]
