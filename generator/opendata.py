@@ -7,13 +7,18 @@ at the column home. Fields are documented in docs/content-format.md.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from generator.config import SiteConfig
 from generator.model import Site
-from generator.render import CATALOGUE_COLUMNS, OutputFile, catalogue_csv, catalogue_order
+from generator.render import (
+    CATALOGUE_COLUMNS,
+    OutputFile,
+    catalogue_csv,
+    catalogue_json,
+    catalogue_order,
+)
 
 FIELDS = ("公开主体", *CATALOGUE_COLUMNS)
 
@@ -24,7 +29,6 @@ def catalogue_files(renderer: Any, site: Site, config: SiteConfig) -> Iterator[O
     for unit in site.units:
         documents = catalogue_order(unit.documents)
         rows += [{"公开主体": unit.name, **renderer.catalogue_row(doc)} for doc in documents]
-    data = {"站点": config.site_name, "条目数": len(rows), "字段": list(FIELDS), "目录": rows}
-    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    yield OutputFile(site.home_url + "catalogue.json", data=text.encode("utf-8"))
+    head = {"站点": config.site_name, "条目数": len(rows), "字段": list(FIELDS)}
+    yield OutputFile(site.home_url + "catalogue.json", data=catalogue_json(head, rows))
     yield OutputFile(site.home_url + "catalogue.csv", data=catalogue_csv(rows, FIELDS))

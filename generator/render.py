@@ -557,7 +557,8 @@ class SiteRenderer:
                 csv_url=url + "catalogue.csv",
             )
         rows = [self.catalogue_row(doc) for doc in documents]
-        yield OutputFile(url + "catalogue.json", data=catalogue_json(unit, rows))
+        head = {"机关": unit.name, "统一社会信用代码": unit.code, "条目数": len(rows)}
+        yield OutputFile(url + "catalogue.json", data=catalogue_json(head, rows))
         yield OutputFile(url + "catalogue.csv", data=catalogue_csv(rows))
 
     def report_pages(self, unit: Unit, base: list[Crumb]) -> Iterator[OutputFile]:
@@ -763,9 +764,13 @@ def _part_url(unit: Unit | None, url: str) -> str:
     return part if part in unit.part_urls.values() else ""
 
 
-def catalogue_json(unit: Unit, rows: list[dict[str, str]]) -> bytes:
-    data = {"机关": unit.name, "统一社会信用代码": unit.code, "条目数": len(rows), "目录": rows}
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def catalogue_json(head: dict[str, Any], rows: list[dict[str, str]]) -> bytes:
+    """``head`` and the catalogue's ``rows`` under "目录", one document a line, as in the
+    CSV. (Indented JSON is written by the json module's Python code, three times slower
+    than its C encoder: a tenth of a second per 10,000 rows.)"""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = ",\n".join(map(encode, rows))
+    return f'{encode(head)[:-1]}, "目录": [\n{lines}\n]}}\n'.encode()
 
 
 def catalogue_order(documents: Sequence[Document]) -> list[Document]:

@@ -24,6 +24,11 @@ def test_site_wide_catalogue_json_and_csv(small_site):
     assert data["字段"][0] == "公开主体" and data["字段"][-1] == "网址"
     units = {row["公开主体"] for row in data["目录"]}
     assert units == {"测试县人民政府", "测试县教育局"}
+    # One document a line, as in the CSV: a change to one shows as one changed line.
+    lines = (out / "catalogue.json").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line.removesuffix(",")) for line in lines[1:-1]] == data["目录"]
+    unit_data = json.loads((out / "csxjyj/zfxxgkml/catalogue.json").read_text(encoding="utf-8"))
+    assert unit_data["机关"] == "测试县教育局" and unit_data["条目数"] == 1
     raw = (out / "catalogue.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens the Chinese text correctly
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -37,3 +42,13 @@ UNIT_B = """\
 统一社会信用代码: 11999900MB0000008Y
 层级: 部门
 """
+
+
+def test_a_catalogue_without_documents_is_valid_json():
+    from generator.render import catalogue_json
+
+    assert json.loads(catalogue_json({"机关": "测试县档案馆", "条目数": 0}, [])) == {
+        "机关": "测试县档案馆",
+        "条目数": 0,
+        "目录": [],
+    }
