@@ -233,7 +233,8 @@ def load_packaged_yaml(text: str) -> Any:
 def read_text(path: Path, problems: Problems) -> str | None:
     """Read a UTF-8 text file; a missing or undecodable file is reported, not raised."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb", buffering=0) as file:  # unbuffered: one read of the whole
+            data = file.readall()
     except FileNotFoundError:
         problems.error(path, None, "文件不存在")
         return None
@@ -241,7 +242,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.error(path, None, f"无法读取文件：{exc.strerror or exc}")
         return None
     try:
-        text = data.decode("utf-8-sig")
+        # Not the utf-8-sig codec, which decodes in Python: a third slower.
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problems.error(path, line, "文件不是 UTF-8 编码，请用 UTF-8 编码另存后重试")

@@ -8,7 +8,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import WARNING, Problems
-from generator.source import LineDict, flat_mapping, load_markdown, load_yaml_file, parse_yaml
+from generator.source import (
+    LineDict,
+    flat_mapping,
+    load_markdown,
+    load_yaml_file,
+    parse_yaml,
+    read_text,
+)
 
 _EXAMPLE_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -215,3 +222,25 @@ def test_a_control_character_in_a_body_is_a_warning_with_its_line(tmp_path: Path
     assert load_markdown(bare, problems) is not None
     found = [(p.path.name, p.line, p.severity, "U+" in p.message) for p in problems.items]
     assert found == [("甲.md", 6, WARNING, True), ("乙.md", 2, WARNING, True)]
+
+
+def test_files_saved_by_windows_editors_read_as_plain_text(tmp_path: Path) -> None:
+    saved = tmp_path / "记事本.md"
+    saved.write_bytes("\ufeff标题: 示例\r\n\r\n正文。\r旧式行尾\n".encode())
+    assert read_text(saved, Problems()) == "标题: 示例\n\n正文。\n旧式行尾\n"
+    doubled = tmp_path / "两个BOM.md"
+    doubled.write_bytes("\ufeff\ufeff正文".encode())
+    assert read_text(doubled, Problems()) == "\ufeff正文"  # only the first is a BOM
+
+
+def test_unreadable_files_are_reported_with_their_line(tmp_path: Path) -> None:
+    problems = Problems()
+    gbk = tmp_path / "国标编码.md"
+    gbk.write_bytes("标题: 示例\n".encode() + "第二行：示例县\n".encode("gb18030"))
+    assert read_text(gbk, problems) is None
+    assert read_text(tmp_path / "没有的文件.md", problems) is None
+    assert read_text(tmp_path, problems) is None
+    found = [(p.path, p.line, p.message) for p in problems.items]
+    assert found[0] == (gbk, 2, "文件不是 UTF-8 编码，请用 UTF-8 编码另存后重试")
+    assert found[1][2] == "文件不存在"
+    assert found[2][2].startswith("无法读取文件：")
