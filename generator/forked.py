@@ -14,6 +14,7 @@ import pickle
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from generator.collector import collect_for_batch_work
 from generator.pickles import dumps
 
 T = TypeVar("T")
@@ -49,6 +50,7 @@ def forked_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
 
 def _adopt(work: Callable[[int], Any]) -> None:
     _WORKER["work"] = work
+    collect_for_batch_work()
 
 
 def _run(index: int) -> bytes:
