@@ -206,6 +206,9 @@ def make_environment(config: SiteConfig, template_cache: Path | None = None) -> 
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        # A plain dict, not an LRU cache behind a lock: a theme has some twenty templates,
+        # and a page looks up four to six of them.
+        cache_size=-1,
     )
     env.filters["cn_date"] = cn_date
     env.filters["filesize"] = filesize
