@@ -93,8 +93,9 @@ for _cls in {_PyLoader, _Loader}:
 # libyaml parser included). flat_mapping() reads those lines itself and gives up, for the
 # YAML loader to take over, on anything whose reading is not plain: quotes, indentation
 # other than a list of items under a key, comments, anchors, block scalars, deeper nesting,
-# empty values, values YAML would read as a number, a boolean or null. Strings are resolved by YAML's own implicit-type rules, so
-# what it returns is what the loader returns (tests/test_source.py compares the two).
+# empty values, values YAML would read as a number, a boolean or null. Strings are
+# resolved by YAML's own implicit-type rules, so what it returns is what the loader
+# returns (tests/test_source.py compares the two).
 
 _RESOLVER = yaml.resolver.Resolver()
 _FLAT_LINE = re.compile(r"([^\s:#]+(?: +[^\s:#]+)*):(?: +(.*))?")
