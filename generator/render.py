@@ -165,11 +165,10 @@ class FragmentCache:
 
     A page's header and its unit's navigation come out the same on hundreds of pages;
     rendering them once saves 10-15% of rendering a page (Hugo's partialCached does the
-    same). The
-    key names everything the part shows that is not the same for the whole build (the
-    settings, the theme, the standard's names); its links go by way of the site root
-    (``root_link``), so that they depend on the page's depth (``root``) only. One cache
-    per SiteRenderer: no part outlives the content it was made from.
+    same). The key names everything the part shows that is not the same for the whole
+    build (the settings, the theme, the standard's names); its links go by way of the
+    site root (``root_link``), so that they depend on the page's depth (``root``) only.
+    One cache per SiteRenderer: no part outlives the content it was made from.
     """
 
     def __init__(self) -> None:
