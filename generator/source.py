@@ -209,14 +209,10 @@ def _flat_value(raw: str) -> Any:
 
 def _flat_list(inner: str) -> list[str] | None:
     """A one-line flow list of plain words, such as ``[行政处罚, 公示]``."""
-    if any(char in _FLOW_UNSAFE for char in inner):
-        return None
     if not inner.strip():
         return []
     items = [item.strip(" ") for item in inner.split(",")]
-    if any(not item or item[0] == "-" or _plain_tag(item) != _STR_TAG for item in items):
-        return None
-    return items
+    return items if all(_flow_word(item) for item in items) else None
 
 
 def _plain_tag(text: str) -> str:

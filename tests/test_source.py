@@ -100,6 +100,14 @@ def _shape(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
+def _read_fast(text: str) -> LineDict:
+    """``text`` read by the fast reading, which must take it and agree with YAML."""
+    fast = flat_mapping(text, line_offset=1)
+    assert fast is not None
+    assert _shape(fast) == _shape(parse_yaml(text, Path("x.md"), Problems(), line_offset=1))
+    return fast
+
+
 def _same_as_yaml(text: str) -> bool:
     """False where the fast reading and YAML's differ; True where they agree or the fast
     reading declines."""
@@ -141,9 +149,7 @@ def test_the_usual_front_matter_takes_the_fast_reading() -> None:
         "发布日期: 2025-02-30\n"
         "关键词: [部门预算, 2025年]\n"
     )
-    fast = flat_mapping(text, line_offset=1)
-    assert fast is not None
-    assert _shape(fast) == _shape(parse_yaml(text, Path("x.md"), Problems(), line_offset=1))
+    fast = _read_fast(text)
     assert fast.line == 2 and fast.lines["关键词"] == 7
     assert fast["发布日期"] == "2025-02-30"  # an impossible date stays text, for its message
 
@@ -156,9 +162,7 @@ def test_attachments_take_the_fast_reading() -> None:
         "  - 附件/说明.pdf\n"
         "发布日期: 2025-02-18\n"
     )
-    fast = flat_mapping(text, line_offset=1)
-    assert fast is not None
-    assert _shape(fast) == _shape(parse_yaml(text, Path("x.md"), Problems(), line_offset=1))
+    fast = _read_fast(text)
     assert fast["附件"][0] == {"文件": "附件/预算表.xlsx", "名称": "2025年部门预算表"}
     assert fast["附件"][0].line == 4 and fast.lines["发布日期"] == 6
 
