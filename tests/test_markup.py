@@ -1,5 +1,7 @@
 """Markdown bodies as the pages show them."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -86,3 +88,20 @@ def test_inline_patterns_are_filtered_by_the_characters_they_need(tmp_path):
     patterns = MarkupRenderer({}, tmp_path)._converter.patterns  # noqa: SLF001
     assert len(patterns.select("只有中文的正文。")) == 0
     assert 0 < len(patterns.select("一个[链接](x)")) < len(patterns.patterns)
+
+
+def test_a_fenced_block_is_code_and_markdown_is_set_up_without_pygments(tmp_path):
+    # Pygments is installed here (pytest needs it); setting Markdown up must not load it.
+    script = (
+        "import sys; from pathlib import Path; from generator.markup import MarkupRenderer\n"
+        "r = MarkupRenderer({}, Path('.'))\n"
+        "print(r.render('```python\\nx = 1 < 2\\n```\\n', Path('a.md'), 'a/').html)\n"
+        "print('pygments' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    html, loaded = run.stdout.rsplit("\n", 2)[:2]
+    assert '<pre><code class="language-python">x = 1 &lt; 2' in html
+    assert loaded == "False"
+    assert html.strip() == _render(tmp_path, "```python\nx = 1 < 2\n```\n").strip()
