@@ -8,7 +8,9 @@ build cache, so that a build after a small edit redoes only what the edit touche
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
+import importlib
 import os
 import time
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from generator import buildstate
 from generator.errors import BuildError, Problems
+from generator.forked import ForkedCall, can_fork
 from generator.timings import Timings
 from generator.urls import SEARCH_MANIFEST
 
@@ -82,6 +85,10 @@ def build(
     return builder.run(force=force, progress=progress, units=units, clean=clean)
 
 
+# The inputs as they are, the last build's record (None: build afresh) and the files
+# changed since it (None: all): what a build knows before it loads the pipeline.
+_Survey = tuple[buildstate.Snapshot, buildstate.Stored | None, list[Path] | None]
+
 TOLD_PATHS = 1000  # more reported changes (a git checkout) are found by a new snapshot
 
 
@@ -125,8 +132,8 @@ class Builder:
         timings = Timings()
         if self.engine is None:
             with timings.phase("snapshot"):
-                stamps = buildstate.snapshot(self.root)
-            changed = self._load_engine(stamps, units, clean, force, timings)
+                stamps, stored, changed = self._survey(clean)
+            changed = self._load_engine(stored, changed, units, force, timings)
             if self.engine is None:
                 return self._unchanged(started, timings)
         else:
@@ -182,21 +189,47 @@ class Builder:
         gc.collect()
         gc.freeze()
 
+    def _survey(self, clean: bool) -> _Survey:
+        """What changed since the last build (see _Survey).
+
+        Stamping every input (0.1 s at 10,000 documents) and reading the record (0.08 s)
+        come before anything else, and a rebuild then loads the pipeline (0.15 s). With
+        a core to spare a forked child stamps the inputs and compares them with the
+        record while this process reads the record too and loads the pipeline, module by
+        module until the child has answered: a build that finds nothing changed needs
+        no pipeline, and stops as soon as it knows.
+        """
+        if clean:
+            return buildstate.snapshot(self.root), None, None
+        if self.jobs <= 1 or not can_fork():
+            return self._survey_here()
+        with ForkedCall(functools.partial(buildstate.changes_since_record, self.root)) as call:
+            stored = buildstate.read_stored(self.root, self.output)
+            if stored is None:
+                return buildstate.snapshot(self.root), None, None
+            _load_pipeline(until=call.ready)
+            changes = call.result()
+        if changes is None:  # the child failed: stamp here
+            return self._survey_here()
+        return changes.applied_to(stored.snapshot), stored, changes.changed_paths()
+
+    def _survey_here(self) -> _Survey:
+        stamps = buildstate.snapshot(self.root)
+        stored = buildstate.read_stored(self.root, self.output)
+        if stored is None:
+            return stamps, None, None
+        return stamps, stored, buildstate.changed_files(stored.snapshot, stamps)
+
     def _load_engine(
         self,
-        stamps: buildstate.Snapshot,
+        stored: buildstate.Stored | None,
+        changed: list[Path] | None,
         units: set[str] | None,
-        clean: bool,
         force: bool,
         timings: Timings,
     ) -> list[Path] | None:
         """Restore the engine (or make a fresh one) and return what changed since the
         stored build (None: everything); leave no engine when nothing needs doing."""
-        changed = None
-        with timings.phase("snapshot"):
-            stored = None if clean else buildstate.read_stored(self.root, self.output)
-            if stored is not None:
-                changed = buildstate.changed_files(stored.snapshot, stamps)
         if stored is not None:
             pending = stored.unrendered  # None: output/ must be written afresh
             if pending is not None and units is not None:
@@ -233,6 +266,26 @@ class Builder:
             unchanged=True,
             phases=dict(timings.seconds),
         )
+
+
+# The modules a rebuild needs, in the order they are loaded: one at a time while a forked
+# child stamps the inputs (Builder._survey): 10-50 ms each.
+_PIPELINE = (
+    "generator.model",
+    "generator.content",
+    "generator.check",
+    "jinja2",
+    "generator.render",
+    "generator.buildcache",
+)
+
+
+def _load_pipeline(until: Callable[[], bool]) -> None:
+    """Import the pipeline's modules in turn, stopping when ``until()`` says."""
+    for name in _PIPELINE:
+        if until():
+            return
+        importlib.import_module(name)
 
 
 def _result(outcome: Outcome, output: Path, started: float) -> BuildResult:

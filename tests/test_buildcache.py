@@ -20,6 +20,7 @@ from generator import buildcache, buildstate
 from generator.build import BuildResult
 from generator.build import build as build_site
 from generator.errors import BuildError
+from generator.forked import can_fork
 from generator.urls import BUNDLE
 
 STATS = "测试县人民政府/法定主动公开内容/统计信息/公报.md"
@@ -106,6 +107,34 @@ def test_a_one_document_build_stores_only_its_unit_again(tmp_path):
     assert all(len(files) == len(UNITS) for files in stored)
     assert [len(after - before) for before, after in itertools.pairwise(stored)] == [1, 1]
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+@pytest.mark.skipif(not can_fork(), reason="fork is not available here")
+@pytest.mark.parametrize("helper_fails", [False, True])
+def test_inputs_stamped_by_a_forked_helper_are_recorded_as_stamped_here(
+    tmp_path, monkeypatch, helper_fails
+):
+    """With two jobs a build stamps its inputs in a forked child (Builder._survey); the
+    record must hold what stamping them here gives, and a failed child changes nothing."""
+    root = tmp_path / "site"
+    tree = make_site(root)
+    build(root, jobs=2)
+    if helper_fails:
+        monkeypatch.setattr(buildstate, "changes_since_record", _fails)
+    path = root / "content" / STATS
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    added = document("新增的公报", "11999900MB0000009X/2025-00099", "2025-03-01", "2025-03-02")
+    tree.doc("统计信息", "新增", added, UNITS[1])
+    result = build(root, jobs=2)
+    assert not result.unchanged and result.written > 1
+    stored = buildstate.read_stored(root.resolve(), root.resolve() / "output")
+    assert stored is not None and stored.snapshot == buildstate.snapshot(root.resolve())
+    assert build(root, jobs=2).unchanged
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def _fails(root: Path) -> None:
+    raise OSError("盘点失败")
 
 
 def test_restoring_the_cache_leaves_the_garbage_collector_running(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -69,3 +70,34 @@ def test_a_change_not_reported_is_left_for_the_next_snapshot(small_site):
     stamps, changed = buildstate.restamp(before, _add(root))
     assert missed[0] not in changed
     assert missed[0] in buildstate.changed_files(stamps, buildstate.snapshot(root))
+
+
+@pytest.mark.parametrize("change", [_edit, _add, _delete, _rename_folder, _remove_folder])
+def test_changes_rebuild_the_later_snapshot_and_name_the_changed_files(small_site, change):
+    """What a forked helper sends instead of its whole snapshot (Builder._survey)."""
+    root = small_site.root.resolve()
+    before = buildstate.snapshot(root)
+    change(root)
+    after = buildstate.snapshot(root)
+    changes = buildstate.compare(before, after)
+    assert changes.applied_to(before) == after
+    moved = before.keys() ^ after.keys()
+    edited = {path for path in before.keys() & after.keys() if before[path] != after[path]}
+    assert {str(path) for path in changes.changed_paths()} == moved | edited != set()
+
+
+def test_a_stamp_that_lost_its_digest_is_updated_but_not_changed(tmp_path):
+    """A file stamped while it was recent carries a digest of its content; stamped again
+    later without one, it is the same file."""
+    (tmp_path / "content").mkdir()
+    path = tmp_path / "content" / "通知.md"
+    path.write_text("正文\n", encoding="utf-8")
+    old = path.stat().st_mtime_ns - 10 * 10**9
+    os.utime(path, ns=(old, old))
+    now = buildstate.snapshot(tmp_path)
+    before = {**now, str(path): (*now[str(path)], buildstate._digest(str(path)))}
+    changes = buildstate.compare(before, now)
+    assert changes.applied_to(before) == now and changes.changed == []
+    path.write_text("正文有改\n", encoding="utf-8")
+    os.utime(path, ns=(old, old))  # same time stamp, other size
+    assert buildstate.compare(before, buildstate.snapshot(tmp_path)).changed == [str(path)]

@@ -1,11 +1,13 @@
 """Work spread over forked processes: every result comes back, workers collect in bulk."""
 
 import gc
+import subprocess
+import sys
 
 import pytest
 
 from generator.collector import BATCH_THRESHOLD
-from generator.forked import can_fork, forked_map
+from generator.forked import ForkedCall, can_fork, forked_map
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="fork is not available here")
 
@@ -20,3 +22,37 @@ def test_workers_collect_garbage_in_larger_batches_than_the_parent():
     seen = set(forked_map(lambda n: gc.get_threshold()[0], 8, 2))
     assert seen == {BATCH_THRESHOLD} and gc.get_threshold() == before
     assert gc.isenabled()
+
+
+def test_a_forked_call_answers_while_the_caller_goes_on():
+    site = {"机关": list(range(1000))}
+    with ForkedCall(lambda: sum(site["机关"])) as call:
+        assert call.result() == sum(range(1000))
+        assert call.ready()
+
+
+def test_a_forked_call_that_fails_answers_none():
+    def fail() -> None:
+        raise OSError("读不到")
+
+    with ForkedCall(fail) as call:
+        assert call.result() is None
+
+
+def test_leaving_a_forked_call_early_ends_its_child(tmp_path):
+    """A child with a large answer blocks writing it until the caller reads: leaving the
+    block without reading must still end it (run apart, so that a hang fails by time)."""
+    script = (
+        "import os\n"
+        "from generator.forked import ForkedCall\n"
+        "with ForkedCall(lambda: b'x' * 10_000_000) as call:\n"
+        "    pass\n"
+        "try:\n"
+        "    os.waitpid(-1, os.WNOHANG)\n"
+        "except ChildProcessError:\n"
+        "    print('reaped')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert run.stdout.strip() == "reaped"
