@@ -205,10 +205,11 @@ def test_a_build_stopped_after_writing_and_before_storing_is_not_trusted(tmp_pat
 @pytest.mark.parametrize(
     "damage", ["garbage", "other-shape", "missing-output-file", "deleted-output"]
 )
-def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, damage):
+@pytest.mark.parametrize("jobs", [1, 2])  # 2: the inputs are stamped in a forked child
+def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, damage, jobs):
     root = tmp_path / "site"
     make_site(root)
-    build(root)
+    build(root, jobs=jobs)
     record = root / buildstate.CACHE_DIR / "state.pickle"
     if damage == "garbage":
         record.write_bytes(b"not a pickle")
@@ -219,7 +220,7 @@ def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, damage):
         next((root / "output").rglob("index.html")).unlink()
     else:
         shutil.rmtree(root / "output")
-    result = build(root)
+    result = build(root, jobs=jobs)
     assert result.full
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
