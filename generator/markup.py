@@ -43,6 +43,13 @@ class PageLookup(Protocol):
     def get(self, source: Path, /) -> str | None: ...
 
 
+def self_contained(text: str) -> bool:
+    """Whether the HTML of a body follows from its text alone: with no "[" and no "<" it
+    has no link, image, footnote or raw HTML, so nothing is looked up in the site and no
+    file is copied beside it (see MarkupRenderer.rewrite). Most bodies are such."""
+    return "[" not in text and "<" not in text
+
+
 class MarkupRenderer:
     """Renders the bodies of one build: plain prose directly, the rest with Markdown."""
 

@@ -26,7 +26,7 @@ from generator.charts import report_charts
 from generator.config import SiteConfig
 from generator.errors import Problem
 from generator.links import unit_page_index
-from generator.markup import MarkupRenderer
+from generator.markup import MarkupRenderer, self_contained
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
 from generator.themes import theme_dirs
@@ -513,18 +513,27 @@ class SiteRenderer:
     def document_files(
         self, unit: Unit, category: Category, document: Document, crumbs: list[Crumb]
     ) -> Iterator[OutputFile]:
-        body, assets = self.body(document.body, document.source, document.url)
-        yield from assets
+        body: dict[str, Any] = {}
+        late = None
+        if self_contained(document.body):
+            # Its HTML follows from its text, which the document's digest stands for in
+            # the page's fingerprint: made only if the page is (a rebuild of a unit
+            # fingerprints its hundred pages to write the one that changed).
+            late = functools.partial(self._late_body, document)
+        else:
+            body["body"], assets = self.body(document.body, document.source, document.url)
+            yield from assets
         yield self.page(
             "document.html",
             document.url,
             document.title,
             crumbs,
             category.name,
+            late=late,
             unit=self.views[unit.key],
             category=self.category_view(category),
             document=document,
-            body=body,
+            **body,
             column_type=standard.STATUTORY.column_type,
             article=self.article_meta(
                 document.title,
@@ -643,15 +652,20 @@ class SiteRenderer:
         crumbs: Sequence[Crumb],
         column: str,
         made_from: str | None = None,
+        late: Callable[[], dict[str, Any]] | None = None,
         **extra: Any,
     ) -> OutputFile:
         """Render a page unless it would come out as last written. ``made_from``, when
-        given, is a digest of everything in ``extra``, used in its place."""
+        given, is a digest of everything in ``extra``, used in its place. ``late`` gives
+        more of the page's values, asked only if the page is rendered: values that follow
+        from those in ``extra``, and so are left out of its fingerprint."""
         path = url + "index.html"
         given = extra if made_from is None else made_from
         key = fingerprint((self.base_key, template, url, title, crumbs, column, given), self.memo)
         if self.state.pages.get(path) == key:
             return OutputFile(path, unchanged=True)
+        if late is not None:
+            extra.update(late())
         html = self.render_template(template, self.context(url, title, crumbs, column, **extra))
         self.state.pages[path] = key
         return OutputFile(path, data=html.encode("utf-8"))
@@ -734,6 +748,10 @@ class SiteRenderer:
         self.broken_links.extend((source, href) for href in rendered.broken_links)
         assets = [OutputFile(asset_url, source=file) for file, asset_url in rendered.assets]
         return jinja2.filters.Markup(rendered.html), assets
+
+    def _late_body(self, document: Document) -> dict[str, Any]:
+        body, _ = self.body(document.body, document.source, document.url)
+        return {"body": body}
 
     def paginate(
         self, url: str, items: Sequence[Document]

@@ -21,6 +21,7 @@ from generator.build import BuildResult
 from generator.build import build as build_site
 from generator.errors import BuildError
 from generator.forked import can_fork
+from generator.markup import MarkupRenderer
 from generator.urls import BUNDLE
 
 STATS = "测试县人民政府/法定主动公开内容/统计信息/公报.md"
@@ -302,3 +303,30 @@ def test_cached_builds_after_any_edits_equal_a_clean_build(edits):
             edit_as_an_editor(tree, edit, unit, step, lambda: build(root))
             build(root)
         assert site_bytes(root / "output") == clean_copy_bytes(root, temp)
+
+
+def test_a_rebuild_renders_the_body_of_the_changed_document_only(tmp_path, monkeypatch):
+    """Bodies with no link or image follow from their text: the pages around an edit are
+    fingerprinted without making their bodies (Renderer.page's ``late``)."""
+    root = tmp_path / "site"
+    make_site(root)
+    build(root, jobs=1)
+    rendered: list[str] = []
+    plain_render = MarkupRenderer.render
+
+    def counting(self, text, source, page_url):
+        rendered.append(source.name)
+        return plain_render(self, text, source, page_url)
+
+    monkeypatch.setattr(MarkupRenderer, "render", counting)
+    path = root / "content" / STATS
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    result = build(root, jobs=1)
+    assert not result.unchanged
+    # The unit's guide and rules (a few a unit) are still made with their pages' keys.
+    documents = {"办法.md", "办法解读.md", path.name}
+    assert [name for name in rendered if name in documents] == [path.name]
+    assert "补充一句" in "".join(
+        p.read_text(encoding="utf-8") for p in (root / "output").rglob("index.html")
+    )
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.markup import MarkupRenderer
+from generator.markup import MarkupRenderer, self_contained
 
 
 def _render(tmp_path: Path, text: str) -> str:
@@ -105,3 +105,13 @@ def test_a_fenced_block_is_code_and_markdown_is_set_up_without_pygments(tmp_path
     assert '<pre><code class="language-python">x = 1 &lt; 2' in html
     assert loaded == "False"
     assert html.strip() == _render(tmp_path, "```python\nx = 1 < 2\n```\n").strip()
+
+
+def test_a_body_without_links_or_html_is_self_contained():
+    assert self_contained(
+        "为做好今年春耕生产工作，现将有关事项通知如下。\n\n## 一、要求\n\n**务必**落实。"
+    )
+    assert not self_contained("详见[附件](附件.csv)。")
+    assert not self_contained("![图](图.png)")
+    assert not self_contained("脚注[^1]。\n\n[^1]: 说明")
+    assert not self_contained("<https://www.gov.cn/>")
