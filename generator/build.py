@@ -201,7 +201,7 @@ class Builder:
         """
         if clean:
             return buildstate.snapshot(self.root), None, None
-        if self.jobs <= 1 or not can_fork():
+        if self.jobs <= 1 or not can_fork() or buildstate.record_size(self.root) < _SURVEY_ASIDE:
             return self._survey_here()
         with ForkedCall(functools.partial(buildstate.changes_since_record, self.root)) as call:
             stored = buildstate.read_stored(self.root, self.output)
@@ -267,6 +267,11 @@ class Builder:
             phases=dict(timings.seconds),
         )
 
+
+# The record (bytes) of a site large enough for stamping its inputs to take longer than
+# loading a module of the pipeline (some 40 ms, 5,000 inputs): a smaller site is stamped
+# in the build's own process, which then stops without loading any of the pipeline.
+_SURVEY_ASIDE = 1_000_000
 
 # The modules a rebuild needs, in the order they are loaded: one at a time while a forked
 # child stamps the inputs (Builder._survey): 10-50 ms each.

@@ -208,6 +208,15 @@ class Stored:
     generation: int  # pairs this record with the engine file written by the same build
 
 
+def record_size(root: Path) -> int:
+    """The size in bytes of the last build's record, 0 if there is none: about 190
+    bytes an input file."""
+    try:
+        return os.stat(cache_dir(root) / _STATE).st_size
+    except OSError:
+        return 0
+
+
 def read_stored(root: Path, folder: Path) -> Stored | None:
     """The last build's record, or None to build afresh (no cache, other code, no output)."""
     data = load_pickle(cache_dir(root) / _STATE)

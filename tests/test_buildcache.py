@@ -6,6 +6,8 @@ import itertools
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_incremental import EDITS, UNITS, apply, make_site, tree_bytes
 
+import generator.build
 from generator import buildcache, buildstate
 from generator.build import BuildResult
 from generator.build import build as build_site
@@ -115,8 +118,10 @@ def test_a_one_document_build_stores_only_its_unit_again(tmp_path):
 def test_inputs_stamped_by_a_forked_helper_are_recorded_as_stamped_here(
     tmp_path, monkeypatch, helper_fails
 ):
-    """With two jobs a build stamps its inputs in a forked child (Builder._survey); the
-    record must hold what stamping them here gives, and a failed child changes nothing."""
+    """With two jobs a large site's inputs are stamped in a forked child (Builder._survey,
+    here for any size); the record must hold what stamping them here gives, and a
+    failed child changes nothing."""
+    monkeypatch.setattr(generator.build, "_SURVEY_ASIDE", 0)
     root = tmp_path / "site"
     tree = make_site(root)
     build(root, jobs=2)
@@ -207,7 +212,8 @@ def test_a_build_stopped_after_writing_and_before_storing_is_not_trusted(tmp_pat
     "damage", ["garbage", "other-shape", "missing-output-file", "deleted-output"]
 )
 @pytest.mark.parametrize("jobs", [1, 2])  # 2: the inputs are stamped in a forked child
-def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, damage, jobs):
+def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, monkeypatch, damage, jobs):
+    monkeypatch.setattr(generator.build, "_SURVEY_ASIDE", 0)  # for any size of site
     root = tmp_path / "site"
     make_site(root)
     build(root, jobs=jobs)
@@ -330,3 +336,23 @@ def test_a_rebuild_renders_the_body_of_the_changed_document_only(tmp_path, monke
         p.read_text(encoding="utf-8") for p in (root / "output").rglob("index.html")
     )
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_a_build_that_finds_nothing_changed_loads_no_pipeline(tmp_path):
+    """Such a build only stamps the inputs and reads the record (0.1 s for a small site):
+    no Jinja, no Markdown, no checker, even with cores to fork a helper on."""
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from generator.build import build\n"
+        f"result = build(Path({str(root)!r}), jobs=2, search=False)\n"
+        "print(result.unchanged, sorted(m for m in ('jinja2', 'markdown', 'generator.check')"
+        " if m in sys.modules))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert run.stdout.strip() == "True []"
