@@ -201,7 +201,7 @@ class Builder:
         """
         if clean:
             return buildstate.snapshot(self.root), None, None
-        if self.jobs <= 1 or not can_fork() or buildstate.record_size(self.root) < _SURVEY_ASIDE:
+        if self.jobs <= 1 or not can_fork() or buildstate.record_size(self.root) < SURVEY_ASIDE:
             return self._survey_here()
         with ForkedCall(functools.partial(buildstate.changes_since_record, self.root)) as call:
             stored = buildstate.read_stored(self.root, self.output)
@@ -271,7 +271,7 @@ class Builder:
 # The record (bytes) of a site large enough for stamping its inputs to take longer than
 # loading a module of the pipeline (some 40 ms, 5,000 inputs): a smaller site is stamped
 # in the build's own process, which then stops without loading any of the pipeline.
-_SURVEY_ASIDE = 1_000_000
+SURVEY_ASIDE = 1_000_000
 
 # The modules a rebuild needs, in the order they are loaded: one at a time while a forked
 # child stamps the inputs (Builder._survey): 10-50 ms each.

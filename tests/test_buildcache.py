@@ -121,7 +121,7 @@ def test_inputs_stamped_by_a_forked_helper_are_recorded_as_stamped_here(
     """With two jobs a large site's inputs are stamped in a forked child (Builder._survey,
     here for any size); the record must hold what stamping them here gives, and a
     failed child changes nothing."""
-    monkeypatch.setattr(generator.build, "_SURVEY_ASIDE", 0)
+    monkeypatch.setattr(generator.build, "SURVEY_ASIDE", 0)
     root = tmp_path / "site"
     tree = make_site(root)
     build(root, jobs=2)
@@ -213,7 +213,7 @@ def test_a_build_stopped_after_writing_and_before_storing_is_not_trusted(tmp_pat
 )
 @pytest.mark.parametrize("jobs", [1, 2])  # 2: the inputs are stamped in a forked child
 def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, monkeypatch, damage, jobs):
-    monkeypatch.setattr(generator.build, "_SURVEY_ASIDE", 0)  # for any size of site
+    monkeypatch.setattr(generator.build, "SURVEY_ASIDE", 0)  # for any size of site
     root = tmp_path / "site"
     make_site(root)
     build(root, jobs=jobs)
