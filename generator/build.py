@@ -193,17 +193,21 @@ class Builder:
         """What changed since the last build (see _Survey).
 
         Stamping every input (0.1 s at 10,000 documents) and reading the record (0.08 s)
-        come before anything else, and a rebuild then loads the pipeline (0.15 s). With
-        a core to spare a forked child stamps the inputs and compares them with the
-        record while this process reads the record too and loads the pipeline, module by
-        module until the child has answered: a build that finds nothing changed needs
-        no pipeline, and stops as soon as it knows.
+        come before anything else, and a rebuild then loads the pipeline (0.15 s). On a
+        large site (see SURVEY_ASIDE), with a core to spare, a forked child stamps the
+        inputs and compares them with the record while this process reads the record
+        too and loads the pipeline, module by module until the child has answered: a
+        build that finds nothing changed needs no pipeline, and stops as soon as it knows.
         """
         if clean:
             return buildstate.snapshot(self.root), None, None
         if self.jobs <= 1 or not can_fork() or buildstate.record_size(self.root) < SURVEY_ASIDE:
             return self._survey_here()
-        with ForkedCall(functools.partial(buildstate.changes_since_record, self.root)) as call:
+        try:
+            call = ForkedCall(functools.partial(buildstate.changes_since_record, self.root))
+        except OSError:  # no process to spare (a limit on processes): do it here
+            return self._survey_here()
+        with call:
             stored = buildstate.read_stored(self.root, self.output)
             if stored is None:
                 return buildstate.snapshot(self.root), None, None
@@ -273,8 +277,8 @@ class Builder:
 # in the build's own process, which then stops without loading any of the pipeline.
 SURVEY_ASIDE = 1_000_000
 
-# The modules a rebuild needs, in the order they are loaded: one at a time while a forked
-# child stamps the inputs (Builder._survey): 10-50 ms each.
+# The modules a rebuild needs, loaded in this order one at a time (10-50 ms each) while
+# a forked child stamps the inputs (Builder._survey).
 _PIPELINE = (
     "generator.model",
     "generator.content",

@@ -155,7 +155,7 @@ def compare(before: Snapshot, now: Snapshot) -> Changes:
 def changes_since_record(root: Path) -> Changes | None:
     """Stamp the inputs and compare them with the snapshot in the last build's record;
     None without a readable record. Run in a forked process beside the build (see
-    :meth:`generator.build.Builder.run`), which reads and checks the record itself."""
+    :meth:`generator.build.Builder._survey`), which reads and checks the record itself."""
     data = load_pickle(cache_dir(root) / _STATE)
     if not isinstance(data, dict) or not isinstance(data.get("snapshot"), dict):
         return None

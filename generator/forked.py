@@ -71,8 +71,14 @@ class ForkedCall:
     """
 
     def __init__(self, work: Callable[[], Any]) -> None:
+        """Fork the child; raises OSError when the system has no process to give."""
         self._read, write = os.pipe()
-        self._pid = os.fork()
+        try:
+            self._pid = os.fork()
+        except OSError:
+            os.close(self._read)
+            os.close(write)
+            raise
         if self._pid == 0:
             os.close(self._read)
             _answer(work, write)  # never returns

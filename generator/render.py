@@ -513,16 +513,15 @@ class SiteRenderer:
     def document_files(
         self, unit: Unit, category: Category, document: Document, crumbs: list[Crumb]
     ) -> Iterator[OutputFile]:
-        body: dict[str, Any] = {}
-        late = None
+        body, assets, late = None, [], None
         if self_contained(document.body):
             # Its HTML follows from its text, which the document's digest stands for in
             # the page's fingerprint: made only if the page is (a rebuild of a unit
             # fingerprints its hundred pages to write the one that changed).
             late = functools.partial(self._late_body, document)
         else:
-            body["body"], assets = self.body(document.body, document.source, document.url)
-            yield from assets
+            body, assets = self.body(document.body, document.source, document.url)
+        yield from assets
         yield self.page(
             "document.html",
             document.url,
@@ -533,7 +532,7 @@ class SiteRenderer:
             unit=self.views[unit.key],
             category=self.category_view(category),
             document=document,
-            **body,
+            body=body,
             column_type=standard.STATUTORY.column_type,
             article=self.article_meta(
                 document.title,

@@ -114,19 +114,21 @@ def test_a_one_document_build_stores_only_its_unit_again(tmp_path):
 
 
 @pytest.mark.skipif(not can_fork(), reason="fork is not available here")
-@pytest.mark.parametrize("helper_fails", [False, True])
+@pytest.mark.parametrize("failure", [None, "child", "fork"])
 def test_inputs_stamped_by_a_forked_helper_are_recorded_as_stamped_here(
-    tmp_path, monkeypatch, helper_fails
+    tmp_path, monkeypatch, failure
 ):
     """With two jobs a large site's inputs are stamped in a forked child (Builder._survey,
     here for any size); the record must hold what stamping them here gives, and a
-    failed child changes nothing."""
+    child that fails, or cannot be forked, changes nothing."""
     monkeypatch.setattr(generator.build, "SURVEY_ASIDE", 0)
     root = tmp_path / "site"
     tree = make_site(root)
     build(root, jobs=2)
-    if helper_fails:
+    if failure == "child":
         monkeypatch.setattr(buildstate, "changes_since_record", _fails)
+    if failure == "fork":
+        monkeypatch.setattr(generator.build, "ForkedCall", _fails)
     path = root / "content" / STATS
     path.write_text(path.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
     added = document("新增的公报", "11999900MB0000009X/2025-00099", "2025-03-01", "2025-03-02")
@@ -139,7 +141,7 @@ def test_inputs_stamped_by_a_forked_helper_are_recorded_as_stamped_here(
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
-def _fails(root: Path) -> None:
+def _fails(*_: object) -> None:
     raise OSError("盘点失败")
 
 

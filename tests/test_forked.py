@@ -1,6 +1,7 @@
 """Work spread over forked processes: every result comes back, workers collect in bulk."""
 
 import gc
+import os
 import subprocess
 import sys
 
@@ -56,3 +57,14 @@ def test_leaving_a_forked_call_early_ends_its_child(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert run.stdout.strip() == "reaped"
+
+
+def test_a_forked_call_that_cannot_fork_raises_and_leaves_no_pipe_open(monkeypatch):
+    def no_process() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    before = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", no_process)
+    with pytest.raises(OSError):
+        ForkedCall(lambda: 1)
+    assert len(os.listdir("/proc/self/fd")) == before
