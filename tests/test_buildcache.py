@@ -315,7 +315,7 @@ def test_cached_builds_after_any_edits_equal_a_clean_build(edits):
 
 def test_a_rebuild_renders_the_body_of_the_changed_document_only(tmp_path, monkeypatch):
     """Bodies with no link or image follow from their text: the pages around an edit are
-    fingerprinted without making their bodies (Renderer.page's ``late``)."""
+    fingerprinted without making their bodies (SiteRenderer.page's ``late``)."""
     root = tmp_path / "site"
     make_site(root)
     build(root, jobs=1)
