@@ -70,6 +70,7 @@ class CheckContext:
     _index_numbers: dict[str, IndexNumber | None] = field(default_factory=dict)
     _text_scan: TextScan | None = None
     _texts: dict[Path, TextFindings] = field(default_factory=dict)
+    _summaries: dict[str, UnitSummary] = field(default_factory=dict)
 
     def report(self, path: Path | None, line: int | None, message: str) -> None:
         rule = self.rule
@@ -132,10 +133,16 @@ class CheckContext:
                 self._texts[paths[n]] = findings
 
     def summary(self, unit: Unit) -> UnitSummary:
-        """What the site-wide rules need from ``unit``, reused across rebuilds of ``serve``."""
-        if self.cache is None:
-            return _summarise(unit)
-        return self.cache.derived("check", unit.key, unit, lambda: _summarise(unit))
+        """What the site-wide rules need from ``unit``: made once per run, though two rules
+        ask for it, and reused across rebuilds of ``serve``."""
+        summary = self._summaries.get(unit.key)
+        if summary is None:
+            if self.cache is None:
+                summary = _summarise(unit)
+            else:
+                summary = self.cache.derived("check", unit.key, unit, lambda: _summarise(unit))
+            self._summaries[unit.key] = summary
+        return summary
 
     def display(self, path: Path) -> str:
         try:

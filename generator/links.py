@@ -58,7 +58,7 @@ class LinkMemo:
     """What linking learnt, for the next rebuild: how each reference resolved, every
     document by source (kept in step unit by unit), and the documents given links."""
 
-    resolved: dict[tuple[Path, str], Path] = field(default_factory=dict)
+    resolved: dict[tuple[str, str], str] = field(default_factory=dict)  # by text, as below
     # By the path's text: a path read back from the build cache computes its hash from
     # its parts on first use, five times the cost of its text's (10,000 per build).
     by_source: dict[str, Document] = field(default_factory=dict)
@@ -85,11 +85,14 @@ def link_interpretations(site: Site, problems: Problems, memo: LinkMemo | None =
                 document.interpretations.append(Link("政策解读", raw, external=True))
                 linked.append(document)
                 continue
-            key = (document.source, raw)
+            source = str(document.source)
+            key = (source, raw)
             path = memo.resolved.get(key)
             if path is None:
-                path = memo.resolved[key] = normal(document.source.parent / raw)
-            target = memo.by_source.get(str(path))
+                # As normal() would make it, from text: sources are absolute already.
+                path = os.path.normpath(os.path.join(os.path.dirname(source), raw))
+                memo.resolved[key] = path
+            target = memo.by_source.get(path)
             if target is None:
                 problems.error(
                     document.source,

@@ -58,6 +58,12 @@ def _child(folder: str, name: str) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=8192)
+# A folder per 栏目: some 18,000 at 100,000 documents.
+@functools.lru_cache(maxsize=1 << 16)
 def _folder(text: str) -> Path:
-    return Path(text)
+    """The folder ``text``, made from its parent's path when pathlib keeps the text:
+    parsing a long path again for each of 18,000 folders took 0.2 s of a restore."""
+    head, _, name = text.rpartition("/")
+    if not _KEEPS_TEXT or not head or not name:
+        return Path(text)
+    return _child(head, name)
