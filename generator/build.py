@@ -298,11 +298,10 @@ def _load_pipeline(until: Callable[[], bool]) -> None:
 
 
 def _result(outcome: Outcome, output: Path, started: float) -> BuildResult:
-    site = outcome.site
     return BuildResult(
         output_dir=output,
-        units=len(site.units),
-        documents=len(site.documents),
+        units=outcome.units,
+        documents=outcome.documents,
         problems=outcome.problems,
         seconds=time.perf_counter() - started,
         pages=outcome.pages,

@@ -2,8 +2,8 @@
 
 ``state.pickle``, small, is read by every build (see :mod:`generator.buildstate`).
 ``engine.pickle`` and ``units/`` are read only when something changed: the incremental
-engine (page and data-file fingerprints, output files, pinyin initials; and one file per
-unit, as parsed without bodies, with its check findings). ``markup/`` holds each rendered
+engine (page and data-file fingerprints, output files, pinyin initials, each unit's check
+findings; and one file per unit, as parsed without bodies, loaded when the engine asks). ``markup/`` holds each rendered
 Markdown body under a key made of its text, folder and page, so that re-rendering a
 unit's pages needs Markdown only for the bodies that changed; ``templates/`` holds
 Jinja's compiled templates.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gc
 import hashlib
 import os
 import pickle
@@ -34,14 +33,14 @@ from generator.buildstate import (
     load_pickle,
     write_record,
 )
-from generator.collector import collector_paused
+from generator.check import contact_numbers
 from generator.content import UnitLoad
 from generator.errors import Problem
-from generator.incremental import IncrementalBuild
+from generator.incremental import IncrementalBuild, ShelvedUnit
 from generator.slugs import known_initials, learn_initials
 
 _ENGINE = "engine.pickle"  # read only when something changed: the site-wide part
-_UNITS = "units"  # and one file per unit, as parsed (bodies left out), with its findings
+_UNITS = "units"  # and one file per unit, as parsed (bodies left out)
 _MARKUP = "markup"
 _TEMPLATES = "templates"
 
@@ -54,22 +53,21 @@ def restore(
     search: bool = True,
     keep_files: bool = False,
 ) -> IncrementalBuild | None:
-    """The engine as the last build left it, or None to build afresh."""
+    """The engine as the last build left it, or None to build afresh. Its units stay
+    on the shelf, each in its file, until the engine loads them (IncrementalBuild.unshelve)."""
     directory = cache_dir(root)
     data = load_pickle(directory / _ENGINE)
     if not isinstance(data, dict) or data.get("generation") != stored.generation:
         return None  # written by another build than the record (one stopped in between)
     engine = _engine(root, folder, jobs, search, keep_files)
     try:
-        with collector_paused():
-            _fill(engine, data)
-            for key, name in data["units"].items():
-                _fill_unit(engine, key, name, load_pickle(directory / _UNITS / name))
-            # The restored units stay as long as the engine: no later collection needs
-            # to walk them (the first one after this took 50 ms at 10,000 documents).
-            gc.freeze()
+        _fill(engine, data)
+        engine.shelved = dict(data["units"])
+        engine.other_findings = data["other_findings"]
+        engine.clean = data["clean"]
     except (KeyError, TypeError):
-        return None  # an engine of another shape, or a unit file missing: build afresh
+        return None  # an engine of another shape: build afresh
+    engine.open_shelved = functools.partial(_open_unit, directory)
     engine.unrendered = stored.unrendered
     return engine
 
@@ -83,16 +81,10 @@ def _fill(engine: IncrementalBuild, data: dict) -> None:
     learn_initials(data["initials"])
 
 
-def _fill_unit(engine: IncrementalBuild, key: str, name: str, data: dict) -> None:
-    load = data["load"]
-    engine.loads[key] = load
-    engine.stripped.add(key)
-    if data["findings"] is not None:
-        engine.findings[key] = data["findings"]
-    if data["catalogue_key"] is not None:
-        # Taken from the unit as saved: it holds for the restored one.
-        engine.render_state.unit_keys[key] = (load.unit, data["catalogue_key"])
-    engine.stored_units[key] = (name, load, data["findings"], data["catalogue_key"])
+def _open_unit(directory: Path, name: str) -> UnitLoad | None:
+    """A unit's file as saved; None if it is missing or damaged."""
+    load = load_pickle(directory / _UNITS / name)
+    return load if isinstance(load, UnitLoad) else None
 
 
 def fresh_engine(
@@ -131,24 +123,36 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
     directory = cache_dir(engine.root)
     (directory / _UNITS).mkdir(parents=True, exist_ok=True)
     generation = time.time_ns()
-    files = {key: _save_unit(engine, key, generation) for key in engine.loads}
-    engine.stored_units = {key: engine.stored_units[key] for key in files}  # gone units out
+    units = {
+        key: ShelvedUnit(
+            _save_unit(engine, key, generation),
+            engine.findings.get(key),
+            _catalogue_key(engine, key),
+            len(load.unit.documents),
+            load.problems,
+            contact_numbers(load.unit),
+        )
+        for key, load in engine.loads.items()
+    }
+    units.update(engine.shelved)
+    engine.stored_units = {key: engine.stored_units[key] for key in engine.loads}  # gone out
     atomic_dump(
         directory / _ENGINE,
         {
             "generation": generation,
-            "units": files,
+            "units": units,
             "pages": engine.render_state.pages,
             "data": engine.render_state.data,
             "paths": engine.sync_state.paths,
             "copied": engine.sync_state.copied,
             "links": engine.links,
             "initials": known_initials(),
+            "other_findings": engine.other_findings,
+            "clean": engine.clean,
         },
     )
     # Written last: a build that stops in between leaves the old record, whose generation
     # no longer matches the engine's, so the next build starts afresh.
-    units = [load.unit for load in engine.loads.values()]
     write_record(
         engine.root,
         generation,
@@ -158,33 +162,25 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
         engine.unrendered,
         problems,
         units=len(units),
-        documents=sum(len(unit.documents) for unit in units),
+        documents=sum(unit.documents for unit in units.values()),
     )
-    _remove_unlisted(directory / _UNITS, set(files.values()))
+    _remove_unlisted(directory / _UNITS, {unit.name for unit in units.values()})
 
 
 def _save_unit(engine: IncrementalBuild, key: str, generation: int) -> str:
     """The name of the file holding unit ``key`` as it is now: the stored one while the
-    unit is the same object with the same findings (``build --watch`` saves after every
-    run, and rewriting every unit each time would cost more than the run), else a new one."""
+    unit is the same object (``build --watch`` saves after every run, and rewriting
+    every unit each time would cost more than the run), else a new one."""
     load = engine.loads[key]
-    findings = engine.findings.get(key)
-    catalogue = _catalogue_key(engine, key)
     stored = engine.stored_units.get(key)
-    if stored is not None:
-        name, stored_load, stored_findings, stored_catalogue = stored
-        if stored_load is load and stored_findings is findings and stored_catalogue == catalogue:
-            return name
+    if stored is not None and stored[1] is load:
+        return stored[0]
     name = f"{hashlib.blake2b(key.encode('utf-8'), digest_size=8).hexdigest()}-{generation}"
     atomic_dump(
         cache_dir(engine.root) / _UNITS / name,
-        {
-            "load": load if key in engine.stripped else _without_bodies(load),
-            "findings": findings,
-            "catalogue_key": catalogue,
-        },
+        load if key in engine.stripped else _without_bodies(load),
     )
-    engine.stored_units[key] = (name, load, findings, catalogue)
+    engine.stored_units[key] = (name, load)
     return name
 
 

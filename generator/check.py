@@ -71,6 +71,7 @@ class CheckContext:
     _text_scan: TextScan | None = None
     _texts: dict[Path, TextFindings] = field(default_factory=dict)
     _summaries: dict[str, UnitSummary] = field(default_factory=dict)
+    also_allowed: tuple[str, ...] = ()  # phone numbers of units outside ``full_site``
 
     def report(self, path: Path | None, line: int | None, message: str) -> None:
         rule = self.rule
@@ -106,7 +107,8 @@ class CheckContext:
 
     def text_scan(self) -> TextScan:
         if self._text_scan is None:
-            self._text_scan = TextScan.for_site(self.config, self.full_site or self.site)
+            site = self.full_site or self.site
+            self._text_scan = TextScan.for_site(self.config, site, self.also_allowed)
         return self._text_scan
 
     def scan_ahead(self, jobs: int) -> None:
@@ -559,10 +561,10 @@ class TextScan:
     kind: str
 
     @classmethod
-    def for_site(cls, config: SiteConfig, site: Site) -> TextScan:
-        allowed = set(config.privacy_allowlist)
+    def for_site(cls, config: SiteConfig, site: Site, also: Iterable[str] = ()) -> TextScan:
+        allowed = set(config.privacy_allowlist) | set(also)
         for unit in site.units:
-            allowed.update(v for v in (unit.contact.phone, unit.contact.fax) if v)
+            allowed.update(contact_numbers(unit))
         return _text_scan(
             config.checks.get(PRIVACY_RULE_ID) != "off",
             tuple(sorted(allowed)),
@@ -579,6 +581,11 @@ class TextScan:
         if self.wording is not None and path.suffix.lower() in WORDING_SUFFIXES:
             wording = self.wording.find(text)
         return TextFindings(numbers, wording)
+
+
+def contact_numbers(unit: Unit) -> tuple[str, ...]:
+    """The unit's 联系电话 and 传真: published on purpose, never a personal number."""
+    return tuple(v for v in (unit.contact.phone, unit.contact.fax) if v)
 
 
 @functools.lru_cache(maxsize=8)
@@ -789,13 +796,18 @@ def check_site(
     cache: FileCache | None = None,
     only_units: set[str] | None = None,
     jobs: int = 1,
+    site_wide: bool = True,
+    also_allowed: Iterable[str] = (),
 ) -> None:
     """Run every enabled rule over ``site``; findings go to ``problems``.
 
     ``serve`` passes a ``cache``, so that unchanged files are not scanned again, and
     ``only_units``: per-unit rules then look at those units only (site-wide rules still
     see every unit), and the findings for the other units are the caller's to keep.
-    ``jobs`` processes scan the published files for the privacy and wording rules.
+    ``site_wide=False`` leaves the site-wide rules out, for a caller that knows their
+    findings are as they were; ``also_allowed``, the phone numbers of units not in
+    ``site``, which the privacy rule allows as it allows those of its units. ``jobs``
+    processes scan the published files for the privacy and wording rules.
     """
     for rule_id in config.checks:
         if rule_id not in RULE_IDS:
@@ -807,8 +819,18 @@ def check_site(
     touched = site
     if only_units is not None:
         touched = Site([u for u in site.units if u.key in only_units], site.home_url)
-    ctx = CheckContext(touched, config, problems, site, severities=dict(config.checks), cache=cache)
-    rules = list(_enabled(RULES, config, external))
+    ctx = CheckContext(
+        touched,
+        config,
+        problems,
+        site,
+        severities=dict(config.checks),
+        cache=cache,
+        also_allowed=tuple(also_allowed),
+    )
+    rules = [
+        r for r in _enabled(RULES, config, external) if site_wide or r.id not in SITE_WIDE_RULES
+    ]
     if any(rule.id in (PRIVACY_RULE_ID, WORDING_RULE_ID) for rule in rules):
         ctx.scan_ahead(jobs)
     for rule in rules:

@@ -752,6 +752,32 @@ def load_site(
     return site
 
 
+def reload_units(config: SiteConfig, stored: Mapping[str, UnitLoad]) -> dict[str, UnitLoad] | None:
+    """The units of ``stored`` read afresh, at the addresses they had, for a rebuild
+    that takes every other unit as it was; None where one of them may not keep its
+    address or its place (its folder is gone, its slug setting, rank or 上级 changed):
+    only reading the whole site settles those. Problems are in each load."""
+    loader = _Loader(config, Problems(), None)
+    fresh: dict[str, UnitLoad] = {}
+    for key, old in stored.items():
+        folder = config.content_dir / key
+        if not folder.is_dir():
+            return None
+        head = loader._unit_head(folder, reuse=False)
+        if head.override != old.override:
+            return None
+        load = loader._fresh_load(head, old.unit.url)
+        unit = load.unit
+        if unit.level != old.unit.level or (unit.order, unit.name, unit.parent_key) != (
+            old.unit.order,
+            old.unit.name,
+            old.unit.parent_key,
+        ):
+            return None
+        fresh[key] = load
+    return fresh
+
+
 def _read_unit(config: SiteConfig, head: _UnitHead, url: str) -> tuple[UnitLoad, dict[str, str]]:
     """One unit read in a worker (see _Loader._read_in_parallel), with the pinyin
     initials worked out on the way, which the build cache keeps for later builds."""

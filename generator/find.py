@@ -39,10 +39,14 @@ def streams(
 ) -> list[Stream]:
     """The site-wide stream, then one stream per unit of ``units``."""
     site_wide = functools.partial(_site_wide, renderer, site, config, copier)
-    return [
-        site_wide,
-        *(functools.partial(_unit, renderer, config, unit, copier) for unit in units),
-    ]
+    return [site_wide, *unit_streams(renderer, config, units, copier)]
+
+
+def unit_streams(
+    renderer: SiteRenderer, config: SiteConfig, units: list[Unit], copier: TraditionalCopy | None
+) -> list[Stream]:
+    """One stream per unit of ``units``, without the site-wide one."""
+    return [functools.partial(_unit, renderer, config, unit, copier) for unit in units]
 
 
 def edited_files(

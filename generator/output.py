@@ -170,12 +170,17 @@ class SyncState:
 
 
 def sync_site(
-    files: Iterable[OutputFile], out_dir: Path, state: SyncState, keep: tuple[str, ...] = ()
+    files: Iterable[OutputFile],
+    out_dir: Path,
+    state: SyncState,
+    keep: tuple[str, ...] = (),
+    only: tuple[str, ...] | None = None,
 ) -> SyncStats:
     """Bring ``out_dir`` in line with ``files`` in place, touching only what changed.
 
     ``state`` is updated. Files under the URL prefixes in ``keep`` (units not rendered
-    this time) are left as they are. Changed files are written into a staging folder
+    this time) are left as they are; with ``only``, the prefixes ``files`` stand for,
+    every file outside them is. Changed files are written into a staging folder
     beside ``out_dir`` and moved in only once every file is rendered: a theme template
     that fails half-way through leaves ``out_dir`` as it was.
     """
@@ -190,8 +195,11 @@ def sync_site(
             os.replace(staging / path, target)  # a reader sees the old file or the new
     finally:
         _remove(staging)
-    under = _prefix_test(keep)
-    kept = {path for path in state.paths - seen if keep and under(path)}
+    if only is not None:  # a few prefixes: str.startswith tries them all at C speed
+        kept = {path for path in state.paths - seen if not path.startswith(only)}
+    else:
+        under = _prefix_test(keep)
+        kept = {path for path in state.paths - seen if keep and under(path)}
     removed = sorted(state.paths - seen - kept)
     for path in removed:
         _remove_with_empty_parents(out_dir, path)

@@ -234,9 +234,16 @@ class PageIndex:
     most builds render no body with a local link, and a one-document build should not
     hash the source paths of 10,000 documents to resolve one link."""
 
-    def __init__(self, site: Site, kept: dict[str, tuple[Unit, dict[Path, str]]]):
+    def __init__(
+        self,
+        site: Site,
+        kept: dict[str, tuple[Unit, dict[Path, str]]],
+        elsewhere: Callable[[Path], Unit | None] | None = None,
+    ):
+        """``elsewhere``: the unit of a source outside ``site``'s units, if any."""
         self._site = site
         self._kept = kept
+        self._elsewhere = elsewhere
         self._units: dict[str, Unit] | None = None  # by the text of the unit's folder
 
     def get(self, source: Path) -> str | None:
@@ -246,7 +253,8 @@ class PageIndex:
             unit = self._units.get(str(folder))
             if unit is not None:
                 return _kept_for(self._kept, unit, unit_page_index).get(source)
-        return None
+        unit = self._elsewhere(source) if self._elsewhere is not None else None
+        return None if unit is None else unit_page_index(unit).get(source)
 
 
 class SiteRenderer:
@@ -258,8 +266,15 @@ class SiteRenderer:
         config: SiteConfig,
         state: RenderState | None = None,
         only_units: set[str] | None = None,
+        partial: bool = False,
+        elsewhere: Callable[[Path], Unit | None] | None = None,
     ):
-        """``only_units``: render the site-wide pages and these units' pages only (serve)."""
+        """``only_units``: render the site-wide pages and these units' pages only (serve).
+        ``partial``: ``site`` holds only some units, to render without the site-wide
+        pages (IncrementalBuild keeps the others as they are); what ``state`` keeps of
+        the others stays, and ``elsewhere`` gives the unit of a source outside them, for
+        a body that links to its page."""
+        self.elsewhere = elsewhere
         self.site = site
         self.only_units = only_units
         self.config = config
@@ -271,7 +286,7 @@ class SiteRenderer:
         self._data_key: str | None = None
         self.views = {unit.key: _kept_for(self.state.views, unit, unit_view) for unit in site.units}
         for kept in (self.state.views, self.state.unit_keys, self.state.unit_pages):  # gone units
-            for key in kept.keys() - self.views.keys():
+            for key in () if partial else kept.keys() - self.views.keys():
                 del kept[key]
         # Fingerprint work shared by the pages of this build; the entries for unit views
         # still in use are kept from the last build (views are frozen, so still valid).
@@ -333,7 +348,7 @@ class SiteRenderer:
         return renderer
 
     def _page_index(self, site: Site) -> PageIndex:
-        return PageIndex(site, self.state.unit_pages)
+        return PageIndex(site, self.state.unit_pages, self.elsewhere)
 
     def _environment(self, config: SiteConfig) -> jinja2.Environment:
         """Reuse the compiled templates of the last build while the theme chain is the same

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import document
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_incremental import EDITS, UNITS, apply, make_site, tree_bytes
 
@@ -270,7 +270,7 @@ def test_search_index_is_made_again_after_an_edit_and_kept_when_nothing_changed(
 
 def edit_sequences(max_size: int) -> st.SearchStrategy:
     """Sequences of (edit, unit) for :func:`edit_as_an_editor`."""
-    edit = st.tuples(st.sampled_from((*EDITS, "rename")), st.sampled_from(UNITS))
+    edit = st.tuples(st.sampled_from((*EDITS, "rename", "cross-link")), st.sampled_from(UNITS))
     return st.lists(edit, min_size=1, max_size=max_size)
 
 
@@ -288,6 +288,12 @@ def edit_as_an_editor(
             build_now()
         path.write_text(good + f"\n修复{step}。\n", encoding="utf-8")
         return [path]
+    if edit == "cross-link":  # a body that links to a page of the other unit
+        other = next(u for u in UNITS if u != unit)
+        path = folder / "公报.md"
+        link = f"[参见{step}](../../../{other}/法定主动公开内容/行政规范性文件/办法.md)"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{link}\n", encoding="utf-8")
+        return [path]
     if edit == "rename":
         moved = []
         for old in sorted(folder.glob("新增*.md"))[:1]:
@@ -301,6 +307,9 @@ def edit_as_an_editor(
     max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(edit_sequences(max_size=5))
+# A body linking to the other unit's page, edited again (its unit rebuilt alone, the link
+# resolved through the other unit's file), then the page it links to renamed.
+@example(edits=[("cross-link", UNITS[0]), ("body", UNITS[0]), ("title", UNITS[1])])
 def test_cached_builds_after_any_edits_equal_a_clean_build(edits):
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)
@@ -358,3 +367,61 @@ def test_a_build_that_finds_nothing_changed_loads_no_pipeline(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert run.stdout.strip() == "True []"
+
+
+def _count_unit_files(monkeypatch) -> list[str]:
+    """The names of the unit files the build cache opens from now on."""
+    opened: list[str] = []
+    plain_open = buildcache._open_unit
+
+    def counting(directory, name):
+        opened.append(name)
+        return plain_open(directory, name)
+
+    monkeypatch.setattr(buildcache, "_open_unit", counting)
+    return opened
+
+
+def _unit_file(root: Path, unit: str) -> str:
+    """The name of a unit's file in the build cache, as the last build stored it."""
+    data = buildstate.load_pickle(root / buildstate.CACHE_DIR / "engine.pickle")
+    return data["units"][unit].name
+
+
+def test_an_edit_of_a_documents_text_loads_only_its_unit_from_the_cache(tmp_path, monkeypatch):
+    """The rest of the site sees nothing of a body: its unit is rebuilt alone, with the
+    other units' warnings; a link into another unit opens that unit's file to resolve."""
+    root = tmp_path / "site"
+    tree = make_site(root)
+    late = document("迟发的通知", "11999900MB0000009X/2024-00077", "2024-01-02", "2024-06-03")
+    tree.doc("统计信息", "迟发", late, UNITS[1])
+    first = build(root, jobs=1)
+    assert first.problems.warnings
+    opened = _count_unit_files(monkeypatch)
+    path = root / "content" / STATS
+    link = f"[另见](../../../{UNITS[1]}/法定主动公开内容/统计信息/迟发.md)"
+    for addition in ("补充一句。", f"另补一句，{link}。"):
+        names = [_unit_file(root, unit) for unit in UNITS]
+        opened.clear()
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{addition}\n", encoding="utf-8")
+        result = build(root, jobs=1)
+        assert not result.unchanged and not result.full
+        assert opened == (names if "另见" in addition else names[:1])
+        assert (result.units, result.documents) == (first.units, first.documents)
+        assert sorted(map(str, result.problems.items)) == sorted(map(str, first.problems.items))
+    pages = "".join(p.read_text(encoding="utf-8") for p in (root / "output").rglob("index.html"))
+    assert "补充一句" in pages and "另补一句" in pages
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+@pytest.mark.parametrize("edit", ["title", "interpretation-target", "add"])
+def test_an_edit_seen_beyond_its_unit_loads_every_unit(tmp_path, monkeypatch, edit):
+    root = tmp_path / "site"
+    tree = make_site(root)
+    build(root, jobs=1)
+    opened = _count_unit_files(monkeypatch)
+    apply(tree, edit, UNITS[0], 1)
+    result = build(root, jobs=1)
+    assert not result.unchanged
+    assert len(set(opened)) == len(UNITS)
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
