@@ -7,6 +7,7 @@ build cache, so that a build after a small edit redoes only what the edit touche
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -203,16 +204,24 @@ class Builder:
             return buildstate.snapshot(self.root), None, None
         if self.jobs <= 1 or not can_fork() or buildstate.record_size(self.root) < SURVEY_ASIDE:
             return self._survey_here()
-        try:
-            call = ForkedCall(functools.partial(buildstate.changes_since_record, self.root))
-        except OSError:  # no process to spare (a limit on processes): do it here
+        call = _aside(functools.partial(buildstate.changes_since_record, self.root))
+        if call is None:  # no process to spare (a limit on processes): do it here
             return self._survey_here()
-        with call:
-            stored = buildstate.read_stored(self.root, self.output)
+        with contextlib.ExitStack() as children:
+            children.enter_context(call)
+            stored = buildstate.read_stored(self.root, self.output, check_outputs=False)
             if stored is None:
                 return buildstate.snapshot(self.root), None, None
+            # Whether the output files are all there, asked by a second child (13,800
+            # files at 10,000 documents: 0.06 s that this process would otherwise spend
+            # before it loads the pipeline).
+            present = _aside(functools.partial(buildstate.all_present, self.output, stored.paths))
+            if present is not None:
+                children.enter_context(present)
             _load_pipeline(until=call.ready)
             changes = call.result()
+            if not _result_or_here(present, buildstate.all_present, self.output, stored.paths):
+                stored.unrendered = None  # files were removed from output/: write it afresh
         if changes is None:  # the child failed: stamp here
             return self._survey_here()
         return changes.applied_to(stored.snapshot), stored, changes.changed_paths()
@@ -287,6 +296,21 @@ _PIPELINE = (
     "generator.render",
     "generator.buildcache",
 )
+
+
+def _aside(work: Callable[[], object]) -> ForkedCall | None:
+    """``work()`` started in a forked child, or None when no process can be forked."""
+    try:
+        return ForkedCall(work)
+    except OSError:
+        return None
+
+
+def _result_or_here(call: ForkedCall | None, work: Callable, *args: object) -> object:
+    """The answer of ``call`` (``work(*args)`` run aside), or ``work(*args)`` run here
+    when there was no child or it failed."""
+    answer = call.result() if call is not None else None
+    return work(*args) if answer is None else answer
 
 
 def _load_pipeline(until: Callable[[], bool]) -> None:

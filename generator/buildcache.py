@@ -1,12 +1,13 @@
 """The build cache in ``.zfxxgk-cache/``: what one ``zfxxgk build`` leaves for the next.
 
-``state.pickle``, small, is read by every build (see :mod:`generator.buildstate`).
-``engine.pickle`` and ``units/`` are read only when something changed: the incremental
-engine (page and data-file fingerprints, output files, pinyin initials, each unit's check
-findings; and one file per unit, as parsed without bodies, loaded when the engine asks). ``markup/`` holds each rendered
-Markdown body under a key made of its text, folder and page, so that re-rendering a
-unit's pages needs Markdown only for the bodies that changed; ``templates/`` holds
-Jinja's compiled templates.
+``state.pickle``, small, is read by every build (see :mod:`generator.buildstate`); it
+also lists the output files. ``engine.pickle`` and ``units/`` are read only when
+something changed: the incremental engine (page and data-file fingerprints, pinyin
+initials, each unit's check findings; and one file per unit, as parsed without bodies,
+loaded when the engine asks for it). ``markup/`` holds each rendered Markdown body under
+a key made of its text, folder and page, so that re-rendering a unit's pages needs
+Markdown only for the bodies that changed; ``templates/`` holds Jinja's compiled
+templates.
 
 A cache that is missing, unreadable or written by other code is ignored (the build starts
 afresh); deleting the folder is always safe.
@@ -62,6 +63,7 @@ def restore(
     engine = _engine(root, folder, jobs, search, keep_files)
     try:
         _fill(engine, data)
+        engine.sync_state.paths = set(stored.paths)  # the record has them (same generation)
         engine.shelved = dict(data["units"])
         engine.other_findings = data["other_findings"]
         engine.clean = data["clean"]
@@ -75,7 +77,6 @@ def restore(
 def _fill(engine: IncrementalBuild, data: dict) -> None:
     engine.render_state.pages = data["pages"]
     engine.render_state.data = data["data"]
-    engine.sync_state.paths = data["paths"]
     engine.sync_state.copied = data["copied"]
     engine.links = data["links"]
     learn_initials(data["initials"])
@@ -143,7 +144,6 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
             "units": units,
             "pages": engine.render_state.pages,
             "data": engine.render_state.data,
-            "paths": engine.sync_state.paths,
             "copied": engine.sync_state.copied,
             "links": engine.links,
             "initials": known_initials(),
