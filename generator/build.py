@@ -202,7 +202,8 @@ class Builder:
         """
         if clean:
             return buildstate.snapshot(self.root), None, None
-        if self.jobs <= 1 or not can_fork() or buildstate.record_size(self.root) < SURVEY_ASIDE:
+        size = buildstate.record_size(self.root)
+        if self.jobs <= 1 or not can_fork() or size < SURVEY_ASIDE:
             return self._survey_here()
         call = _aside(functools.partial(buildstate.changes_since_record, self.root))
         if call is None:  # no process to spare (a limit on processes): do it here
@@ -212,15 +213,18 @@ class Builder:
             stored = buildstate.read_stored(self.root, self.output, check_outputs=False)
             if stored is None:
                 return buildstate.snapshot(self.root), None, None
-            # Whether the output files are all there, asked by a second child (13,800
-            # files at 10,000 documents: 0.06 s that this process would otherwise spend
-            # before it loads the pipeline).
-            present = _aside(functools.partial(buildstate.all_present, self.output, stored.paths))
+            # Whether output/ still holds every file (see OUTPUTS_ASIDE): asked by a
+            # second child, or here while the first one stamps.
+            check = functools.partial(buildstate.all_present, self.output, stored.paths)
+            present = _aside(check) if size < OUTPUTS_ASIDE else None
             if present is not None:
                 children.enter_context(present)
+            complete = check() if present is None else None
             _load_pipeline(until=call.ready)
             changes = call.result()
-            if not _result_or_here(present, buildstate.all_present, self.output, stored.paths):
+            if complete is None:
+                complete = _result_or_here(present, check)
+            if not complete:
                 stored.unrendered = None  # files were removed from output/: write it afresh
         if changes is None:  # the child failed: stamp here
             return self._survey_here()
@@ -286,6 +290,13 @@ class Builder:
 # in the build's own process, which then stops without loading any of the pipeline.
 SURVEY_ASIDE = 1_000_000
 
+# The record (bytes) up to which the output files are checked by a second forked child.
+# There the build's own process, reading the record and loading the pipeline, is the
+# longer side: checking 13,800 files (10,000 documents) took 0.06 s more of it. On a
+# larger site stamping the inputs takes the longest, and a third process would only
+# slow the other two (100,000 documents: a no-change build 1.4-2.0 s -> 2.6-3.3 s).
+OUTPUTS_ASIDE = 6_000_000
+
 # The modules a rebuild needs, loaded in this order one at a time (10-50 ms each) while
 # a forked child stamps the inputs (Builder._survey).
 _PIPELINE = (
@@ -306,11 +317,11 @@ def _aside(work: Callable[[], object]) -> ForkedCall | None:
         return None
 
 
-def _result_or_here(call: ForkedCall | None, work: Callable, *args: object) -> object:
-    """The answer of ``call`` (``work(*args)`` run aside), or ``work(*args)`` run here
-    when there was no child or it failed."""
+def _result_or_here(call: ForkedCall | None, work: Callable[[], object]) -> object:
+    """The answer of ``call`` (``work()`` run aside), or ``work()`` run here when there
+    was no child or it failed."""
     answer = call.result() if call is not None else None
-    return work(*args) if answer is None else answer
+    return work() if answer is None else answer
 
 
 def _load_pipeline(until: Callable[[], bool]) -> None:
