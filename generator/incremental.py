@@ -437,23 +437,10 @@ class IncrementalBuild:
             partial=True,
             elsewhere=functools.partial(self._shelved_unit, opened),
         )
-        if self.before_writing is not None:
-            self.before_writing()
-        try:
-            self._sync(site, renderer, {u.key for u in site.units}, outcome, edited, alone=True)
-        except ThemeError as exc:
-            outcome.problems.items.append(exc.problem)
-            self.render_state.forget_written()
-            self.unrendered = None
-            return
-        except SearchError as exc:
-            outcome.problems.error(None, None, str(exc))
-            self.unrendered = None
-            return
-        for source, href in renderer.broken_links:
-            outcome.problems.warn(source, None, f"正文链接“{href}”指向的文件或文档不存在")
-        self.unrendered = set()
-        outcome.ok = True
+        keys = {u.key for u in site.units}
+        write = functools.partial(self._sync, site, renderer, keys, outcome, edited, alone=True)
+        if self._written(write, renderer, outcome):
+            self.unrendered = set()
 
     def _shelved_unit(self, opened: dict[str, Unit | None], source: Path) -> Unit | None:
         """The unit on the shelf whose folder holds ``source``, for a body that links to
@@ -483,26 +470,33 @@ class IncrementalBuild:
         if only is not None:
             pending = wanted & only
         renderer = SiteRenderer(site, config, self.render_state, only_units=pending)
+        if fresh and only is None:
+            write = functools.partial(self._write_afresh, site, renderer, outcome, progress)
+        else:
+            write = functools.partial(self._sync, site, renderer, pending, outcome, edited)
+        if self._written(write, renderer, outcome):
+            self.unrendered = set() if only is None else wanted - only
+
+    def _written(self, write: Callable[[], None], renderer: SiteRenderer, outcome: Outcome) -> bool:
+        """Run ``write``, which brings the output folder up to date with ``renderer``;
+        whether it went through (a theme or search-index failure becomes a problem)."""
         if self.before_writing is not None:
             self.before_writing()
         try:
-            if fresh and only is None:
-                self._write_afresh(site, renderer, outcome, progress)
-            else:
-                self._sync(site, renderer, pending, outcome, edited)
+            write()
         except ThemeError as exc:
             outcome.problems.items.append(exc.problem)
             self.render_state.forget_written()  # pages after the failing one were not written
             self.unrendered = None  # render every unit next time
-            return
+            return False
         except SearchError as exc:
             outcome.problems.error(None, None, str(exc))
             self.unrendered = None  # the pages may be new but the index is not
-            return
+            return False
         for source, href in renderer.broken_links:
             outcome.problems.warn(source, None, f"正文链接“{href}”指向的文件或文档不存在")
-        self.unrendered = set() if only is None else wanted - only
         outcome.ok = True
+        return True
 
     def _write_afresh(self, site, renderer: SiteRenderer, outcome: Outcome, progress) -> None:
         """Write every page into a new folder swapped in at the end, in parallel."""
