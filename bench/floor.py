@@ -9,15 +9,14 @@ a cold build pays only to put its files on disk:
 - starting the interpreter (``python -c pass``);
 - importing the pipeline (Jinja, Markdown, YAML and our modules), as a rebuild must;
 - stamping every input file (size and modification time: how a build knows what changed);
-- reading the build record, which checks that every output file is still there
-  (on a site with a record of over 1 MB a forked child stamps the inputs meanwhile, and
-  the build loads the pipeline while it waits: the floor counts the longer of the two);
+- reading the build record;
+- checking that every output file is still there;
 - creating the site's output files: as many page folders and files as output/ holds,
   of its median size, written into a scratch folder beside the site (same disk).
 
-Each figure is the quickest of ``--repeat`` runs. The first four add up to the least a
-one-document rebuild can take; the last is the least a cold build spends on the disk,
-whichever generator writes the same number of files.
+Each figure is the quickest of ``--repeat`` runs. The first five make the least a
+one-document rebuild can take (see :func:`one_document_floor`); the last is the least a
+cold build spends on the disk, whichever generator writes the same number of files.
 """
 
 from __future__ import annotations
@@ -54,21 +53,23 @@ def main(argv: list[str] | None = None) -> int:
     imports = _quickest(repeat, lambda: _python("import generator.buildcache")) - start
     inputs = len(buildstate.snapshot(site))
     stamping = _quickest(repeat, lambda: buildstate.snapshot(site))
-    record = _quickest(repeat, lambda: buildstate.read_stored(site, output))
+    stored = buildstate.read_stored(site, output, check_outputs=False)
+    record = _quickest(repeat, lambda: buildstate.read_stored(site, output, check_outputs=False))
+    present = _quickest(repeat, lambda: buildstate.all_present(output, stored.paths))
     files = [path for path in output.rglob("*") if path.is_file()]
     size = int(statistics.median(path.stat().st_size for path in files))
     per_file = min(_create_files(site, size) for _ in range(repeat)) / SAMPLE
-    one_document = start + imports + stamping + record
-    if buildstate.record_size(site) >= generator.build.SURVEY_ASIDE:
-        # Stamped by a forked child while the build reads the record and loads the
-        # pipeline (Builder._survey): the child reads the record too.
-        one_document = start + record + max(imports, stamping)
+    costs = (start, imports, stamping, record, present)
     rows = [
         ("启动解释器 interpreter start", start),
         ("载入生成程序 import the pipeline", imports),
         (f"盘点 {inputs} 个输入文件 stamp the inputs", stamping),
-        (f"读取构建记录（核对 {len(files)} 个输出文件）read the record", record),
-        ("单篇重建的下限 least a one-document rebuild takes", one_document),
+        ("读取构建记录 read the record", record),
+        (f"核对 {len(files)} 个输出文件 check the output files", present),
+        (
+            "单篇重建的下限 least a one-document rebuild takes",
+            one_document_floor(buildstate.record_size(site), *costs),
+        ),
         (
             f"创建 {len(files)} 个输出文件（每个 {size} 字节，{per_file * 1e6:.0f} µs）"
             " create the output files",
@@ -78,6 +79,21 @@ def main(argv: list[str] | None = None) -> int:
     for label, seconds in rows:
         print(f"{seconds * 1000:9.0f} ms  {label}")
     return 0
+
+
+def one_document_floor(
+    record_size: int, start: float, imports: float, stamping: float, record: float, present: float
+) -> float:
+    """The fixed costs of a one-document rebuild, laid out as ``Builder._survey`` runs
+    them: in turn on a small site; from a record of SURVEY_ASIDE bytes on, the inputs are
+    stamped by a forked child while the build reads the record and loads the pipeline,
+    and below OUTPUTS_ASIDE a second child checks the output files meanwhile; above it,
+    the build checks them before it loads the pipeline."""
+    if record_size < generator.build.SURVEY_ASIDE:
+        return start + imports + stamping + record + present
+    if record_size < generator.build.OUTPUTS_ASIDE:
+        return start + record + max(imports, stamping, present)
+    return start + record + max(present + imports, stamping)
 
 
 def _quickest(repeat: int, work: Callable[[], object]) -> float:
