@@ -767,15 +767,15 @@ def reload_units(config: SiteConfig, stored: Mapping[str, UnitLoad]) -> dict[str
         if head.override != old.override:
             return None
         load = loader._fresh_load(head, old.unit.url)
-        unit = load.unit
-        if unit.level != old.unit.level or (unit.order, unit.name, unit.parent_key) != (
-            old.unit.order,
-            old.unit.name,
-            old.unit.parent_key,
-        ):
+        if _place(load.unit) != _place(old.unit):
             return None
         fresh[key] = load
     return fresh
+
+
+def _place(unit: Unit) -> tuple:
+    """What places a unit among the others: its rank in the site's order, and its 上级."""
+    return (unit.level, unit.order, unit.name, unit.parent_key)
 
 
 def _read_unit(config: SiteConfig, head: _UnitHead, url: str) -> tuple[UnitLoad, dict[str, str]]:

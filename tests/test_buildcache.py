@@ -429,3 +429,26 @@ def test_an_edit_seen_beyond_its_unit_loads_every_unit(tmp_path, monkeypatch, ed
     assert not result.unchanged
     assert len(set(opened)) == len(UNITS)
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_a_unit_rebuilt_alone_still_allows_the_other_units_phone_numbers(tmp_path):
+    """The privacy rule allows every unit's published 联系电话 anywhere on the site; a
+    body that gives another unit's number is no finding when its unit is rebuilt alone."""
+    root = tmp_path / "site"
+    make_site(root)
+    other = root / "content" / UNITS[1] / "_unit.yaml"
+    other.write_text(
+        other.read_text(encoding="utf-8").replace("0123-5550001", "13900001111"),
+        encoding="utf-8",
+    )
+    path = root / "content" / STATS
+    path.write_text(
+        path.read_text(encoding="utf-8") + f"\n咨询请致电{UNITS[1]}：13900001111。\n",
+        encoding="utf-8",
+    )
+    first = build(root, jobs=1)
+    assert not [p for p in first.problems.items if p.rule == "privacy.personal-numbers"]
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    result = build(root, jobs=1)
+    assert not result.full and not result.unchanged
+    assert sorted(map(str, result.problems.items)) == sorted(map(str, first.problems.items))
