@@ -7,7 +7,10 @@ fingerprints and the Markdown memo still spare most of the work).
 
 ``serve`` keeps one engine in memory; ``build`` stores it between runs in
 ``.zfxxgk-cache/`` (see :mod:`generator.buildcache`), so that a build after a small edit
-costs about as much as a rebuild in ``serve``.
+costs about as much as a rebuild in ``serve``. A stored engine keeps its units on the
+shelf, one file each, and loads them when needed: a change that leaves what its units
+show the rest of the site as it was (the text of a document) is rebuilt from those units
+alone (:meth:`IncrementalBuild._rebuild_alone`), the others never read.
 """
 
 from __future__ import annotations
