@@ -34,6 +34,7 @@ from generator.buildstate import (
     load_pickle,
     write_record,
 )
+from generator.cache import FileCache
 from generator.check import contact_numbers
 from generator.content import UnitLoad
 from generator.errors import Problem
@@ -70,6 +71,7 @@ def restore(
     except (KeyError, TypeError):
         return None  # an engine of another shape: build afresh
     engine.open_shelved = functools.partial(_open_unit, directory)
+    engine.open_memo = functools.partial(_open_memo, directory)
     engine.unrendered = stored.unrendered
     return engine
 
@@ -86,6 +88,12 @@ def _open_unit(directory: Path, name: str) -> UnitLoad | None:
     """A unit's file as saved; None if it is missing or damaged."""
     load = load_pickle(directory / _UNITS / name)
     return load if isinstance(load, UnitLoad) else None
+
+
+def _open_memo(directory: Path, name: str) -> FileCache | None:
+    """A unit's files as parsed and scanned (ShelvedUnit.memo); None if unreadable."""
+    memo = load_pickle(directory / _UNITS / name)
+    return memo if isinstance(memo, FileCache) else None
 
 
 def fresh_engine(
@@ -132,6 +140,7 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
             len(load.unit.documents),
             load.problems,
             contact_numbers(load.unit),
+            _save_memo(engine, key, generation),
         )
         for key, load in engine.loads.items()
     }
@@ -164,7 +173,8 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
         units=len(units),
         documents=sum(unit.documents for unit in units.values()),
     )
-    _remove_unlisted(directory / _UNITS, {unit.name for unit in units.values()})
+    kept = {unit.name for unit in units.values()} | {u.memo for u in units.values() if u.memo}
+    _remove_unlisted(directory / _UNITS, kept)
 
 
 def _save_unit(engine: IncrementalBuild, key: str, generation: int) -> str:
@@ -181,6 +191,17 @@ def _save_unit(engine: IncrementalBuild, key: str, generation: int) -> str:
         load if key in engine.stripped else _without_bodies(load),
     )
     engine.stored_units[key] = (name, load)
+    return name
+
+
+def _save_memo(engine: IncrementalBuild, key: str, generation: int) -> str | None:
+    """The name of the file holding the memo of unit ``key``'s files, if it was rebuilt
+    alone in this run (see IncrementalBuild.memos)."""
+    memo = engine.memos.get(key)
+    if memo is None:
+        return None
+    name = f"{hashlib.blake2b(key.encode('utf-8'), digest_size=8).hexdigest()}-{generation}.memo"
+    atomic_dump(cache_dir(engine.root) / _UNITS / name, memo)
     return name
 
 

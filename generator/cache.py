@@ -66,6 +66,16 @@ class FileCache:
         self._derived[key] = (source, result)
         return result
 
+    def within(self, folder: Path) -> FileCache:
+        """A memo of the per-file entries for files under ``folder`` (the build cache
+        keeps one with a unit rebuilt alone; derived entries hold loaded objects)."""
+        part = FileCache()
+        for (kind, path), entry in self._entries.items():
+            if folder in path.parents:
+                part._entries[(kind, path)] = entry
+                part._kinds.setdefault(path, set()).add(kind)
+        return part
+
     def forget(self, paths: Iterable[Path]) -> None:
         """Drop every entry for ``paths`` (files the watcher saw change)."""
         for path in map(Path, paths):

@@ -752,12 +752,15 @@ def load_site(
     return site
 
 
-def reload_units(config: SiteConfig, stored: Mapping[str, UnitLoad]) -> dict[str, UnitLoad] | None:
+def reload_units(
+    config: SiteConfig, stored: Mapping[str, UnitLoad], cache: FileCache | None = None
+) -> dict[str, UnitLoad] | None:
     """The units of ``stored`` read afresh, at the addresses they had, for a rebuild
-    that takes every other unit as it was; None where one of them may not keep its
-    address or its place (its folder is gone, its slug setting, rank or 上级 changed):
-    only reading the whole site settles those. Problems are in each load."""
-    loader = _Loader(config, Problems(), None)
+    that takes every other unit as it was (files parsed before are taken from ``cache``);
+    None where one of them may not keep its address or its place (its folder is gone,
+    its slug setting, rank or 上级 changed): only reading the whole site settles those.
+    Problems are in each load."""
+    loader = _Loader(config, Problems(), cache)
     fresh: dict[str, UnitLoad] = {}
     for key, old in stored.items():
         folder = config.content_dir / key

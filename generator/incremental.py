@@ -51,6 +51,7 @@ class ShelvedUnit:
     documents: int
     problems: list[Problem]  # found reading its folder (UnitLoad.problems)
     numbers: tuple[str, ...]  # its 联系电话 and 传真, which the privacy rule allows anywhere
+    memo: str | None = None  # its files as parsed and scanned when last rebuilt alone
 
 
 @dataclass
@@ -118,6 +119,11 @@ class IncrementalBuild:
         # Units of the build cache not loaded yet, and how to load one (see unshelve).
         self.shelved: dict[str, ShelvedUnit] = {}
         self.open_shelved: Callable[[str], UnitLoad | None] | None = None
+        # Units rebuilt alone in this run, with their files as parsed and scanned, for
+        # the build cache to keep (a later edit of the unit reads only what changed),
+        # and how to open such a memo.
+        self.memos: dict[str, FileCache] = {}
+        self.open_memo: Callable[[str], FileCache | None] | None = None
         # The last run's findings that belong to no unit's own (site-wide rules, site.yaml),
         # and whether it found no error: a rebuild within units replays them.
         self.other_findings: list[Problem] = []
@@ -174,6 +180,7 @@ class IncrementalBuild:
             self.cache.forget(changed or [])
         problems = Problems()
         outcome = Outcome(ok=False, problems=problems, timings=timings or Timings())
+        self.memos = {}  # a memo holds only for the run that made it and the files it saw
         dirty = None if changed is None else self._dirty_units(changed)
         if dirty is None:
             self.render_state.forget_templates()  # a theme file may be among the changes
@@ -242,10 +249,11 @@ class IncrementalBuild:
         """
         with outcome.timings.phase("restore"):
             stored = {key: self.open_shelved(self.shelved[key].name) for key in dirty}
+            memo = self._memo_of(dirty, edited.sources)
         if any(load is None for load in stored.values()) or self._findings_within(dirty):
             return False
         with outcome.timings.phase("read"):
-            fresh = reload_units(config, stored)
+            fresh = reload_units(config, stored, memo)
         if fresh is None:
             return False
         for key, load in fresh.items():
@@ -264,9 +272,16 @@ class IncrementalBuild:
         with outcome.timings.phase("check"):
             allowed = (n for key, s in self.shelved.items() if key not in dirty for n in s.numbers)
             check_site(
-                site, config, problems, jobs=self.jobs, site_wide=False, also_allowed=allowed
+                site,
+                config,
+                problems,
+                cache=memo,
+                jobs=self.jobs,
+                site_wide=False,
+                also_allowed=allowed,
             )
         self._keep_alone_findings(problems, before, dirty)
+        self.memos = {key: memo.within(self.root / "content" / key) for key in dirty}
         self.clean = not problems.errors
         outcome.site, outcome.config = site, config
         outcome.units = len(self.shelved)
@@ -379,6 +394,20 @@ class IncrementalBuild:
             key: found for key, found in self.findings.items() if key in keys and key not in touched
         }
         self.findings.update(fresh)
+
+    def _memo_of(self, dirty: set[str], changed: set[Path]) -> FileCache:
+        """The files of the ``dirty`` units as parsed and scanned when one of them was
+        last rebuilt alone, less those changed since; empty for several units or none.
+
+        A memo is stored only by a run that rebuilt its unit alone and dropped by any
+        other, so every change since it was made is among ``changed`` (which the record's
+        stamps find even within one tick of the file system's clock)."""
+        name = self.shelved[next(iter(dirty))].memo if len(dirty) == 1 else None
+        memo = self.open_memo(name) if name and self.open_memo is not None else None
+        if memo is None:
+            return FileCache()
+        memo.forget(changed)
+        return memo
 
     def _findings_within(self, dirty: set[str]) -> bool:
         """Whether a site-wide rule found something in the ``dirty`` units last time: its

@@ -103,11 +103,15 @@ def test_a_one_document_build_stores_only_its_unit_again(tmp_path):
     build(root, jobs=2)
     units = root / buildstate.CACHE_DIR / "units"
     path = root / "content" / STATS
-    stored = [set(os.listdir(units))]
+
+    def unit_files() -> set[str]:  # the units as parsed, not the memo of a unit's files
+        return {name for name in os.listdir(units) if not name.endswith(".memo")}
+
+    stored = [unit_files()]
     for line in ("第一次补充。", "第二次补充。"):
         path.write_text(path.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
         build(root, jobs=2)
-        stored.append(set(os.listdir(units)))
+        stored.append(unit_files())
     assert all(len(files) == len(UNITS) for files in stored)
     assert [len(after - before) for before, after in itertools.pairwise(stored)] == [1, 1]
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
@@ -452,3 +456,35 @@ def test_a_unit_rebuilt_alone_still_allows_the_other_units_phone_numbers(tmp_pat
     result = build(root, jobs=1)
     assert not result.full and not result.unchanged
     assert sorted(map(str, result.problems.items)) == sorted(map(str, first.problems.items))
+
+
+def test_a_unit_rebuilt_alone_again_parses_only_its_changed_files(tmp_path, monkeypatch):
+    """After an edit rebuilt within its unit, the cache keeps the unit's files as parsed
+    and scanned: the next edit there reads only the changed file. Any other way of
+    rebuilding the unit drops that memo."""
+    import generator.content
+
+    root = tmp_path / "site"
+    tree = make_site(root)
+    build(root, jobs=1)
+    parsed: list[str] = []
+    plain_load = generator.content.load_markdown
+
+    def counting(path, problems):
+        parsed.append(path.name)
+        return plain_load(path, problems)
+
+    monkeypatch.setattr(generator.content, "load_markdown", counting)
+    path = root / "content" / STATS
+    for step, expected in enumerate(["many", ["公报.md"], ["公报.md"]]):
+        parsed.clear()
+        path.write_text(path.read_text(encoding="utf-8") + f"\n第{step}句。\n", encoding="utf-8")
+        assert not build(root, jobs=1).full
+        assert parsed == expected if expected != "many" else len(parsed) > 3
+    apply(tree, "title", UNITS[0], 9)  # seen beyond the unit: the whole-site path
+    build(root, jobs=1)
+    parsed.clear()
+    path.write_text(path.read_text(encoding="utf-8") + "\n再补一句。\n", encoding="utf-8")
+    build(root, jobs=1)
+    assert len(parsed) > 3  # the memo went with the whole-site rebuild
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
