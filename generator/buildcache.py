@@ -185,7 +185,7 @@ def _save_unit(engine: IncrementalBuild, key: str, generation: int) -> str:
     stored = engine.stored_units.get(key)
     if stored is not None and stored[1] is load:
         return stored[0]
-    name = f"{hashlib.blake2b(key.encode('utf-8'), digest_size=8).hexdigest()}-{generation}"
+    name = _file_name(key, generation)
     atomic_dump(
         cache_dir(engine.root) / _UNITS / name,
         load if key in engine.stripped else _without_bodies(load),
@@ -200,9 +200,14 @@ def _save_memo(engine: IncrementalBuild, key: str, generation: int) -> str | Non
     memo = engine.memos.get(key)
     if memo is None:
         return None
-    name = f"{hashlib.blake2b(key.encode('utf-8'), digest_size=8).hexdigest()}-{generation}.memo"
+    name = _file_name(key, generation) + ".memo"
     atomic_dump(cache_dir(engine.root) / _UNITS / name, memo)
     return name
+
+
+def _file_name(key: str, generation: int) -> str:
+    """The name of a file of unit ``key`` written by the build of ``generation``."""
+    return f"{hashlib.blake2b(key.encode('utf-8'), digest_size=8).hexdigest()}-{generation}"
 
 
 def _catalogue_key(engine: IncrementalBuild, key: str) -> str | None:

@@ -247,10 +247,12 @@ class IncrementalBuild:
         document's text at 10,000 documents then loads one unit of the build cache, not
         a hundred. Anything else takes the whole-site path.
         """
+        if self._findings_within(dirty):
+            return False
         with outcome.timings.phase("restore"):
             stored = {key: self.open_shelved(self.shelved[key].name) for key in dirty}
             memo = self._memo_of(dirty, edited.sources)
-        if any(load is None for load in stored.values()) or self._findings_within(dirty):
+        if any(load is None for load in stored.values()):
             return False
         with outcome.timings.phase("read"):
             fresh = reload_units(config, stored, memo)
@@ -264,8 +266,9 @@ class IncrementalBuild:
         with outcome.timings.phase("link"):
             self._relink_alone(site)
         problems = outcome.problems
-        for key in self.shelved.keys() - dirty:
-            problems.items.extend(self.shelved[key].problems)
+        for key, shelved in self.shelved.items():  # in the stored order, every run alike
+            if key not in dirty:
+                problems.items.extend(shelved.problems)
         for load in fresh.values():
             problems.items.extend(load.problems)
         before = len(problems.items)
@@ -377,8 +380,8 @@ class IncrementalBuild:
         fresh: dict[str, list[Problem]] = {key: [] for key in touched}
         self.other_findings = []
         for problem in new:
-            key = None if problem.path is None else self._unit_of(problem.path)
-            if key is None or problem.rule in SITE_WIDE_RULES:
+            key = self._owner(problem)
+            if key is None:
                 self.other_findings.append(problem)
             else:
                 fresh.setdefault(key, []).append(problem)
@@ -394,6 +397,13 @@ class IncrementalBuild:
             key: found for key, found in self.findings.items() if key in keys and key not in touched
         }
         self.findings.update(fresh)
+
+    def _owner(self, problem: Problem) -> str | None:
+        """The unit a check finding belongs to, kept and replayed with it; None for the
+        site-wide rules' findings and those outside every unit (site.yaml)."""
+        if problem.path is None or problem.rule in SITE_WIDE_RULES:
+            return None
+        return self._unit_of(problem.path)
 
     def _memo_of(self, dirty: set[str], changed: set[Path]) -> FileCache:
         """The files of the ``dirty`` units as parsed and scanned when one of them was
@@ -442,8 +452,8 @@ class IncrementalBuild:
         fresh: dict[str, list[Problem]] = {key: [] for key in dirty}
         others = []
         for problem in problems.items[before:]:
-            key = None if problem.path is None else self._unit_of(problem.path)
-            if key in fresh and problem.rule not in SITE_WIDE_RULES:
+            key = self._owner(problem)
+            if key in fresh:
                 fresh[key].append(problem)
             else:
                 others.append(problem)  # e.g. a site.yaml setting, found again

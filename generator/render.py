@@ -247,14 +247,17 @@ class PageIndex:
         self._units: dict[str, Unit] | None = None  # by the text of the unit's folder
 
     def get(self, source: Path) -> str | None:
+        unit = self._unit_holding(source)
+        return None if unit is None else _kept_for(self._kept, unit, unit_page_index).get(source)
+
+    def _unit_holding(self, source: Path) -> Unit | None:
         if self._units is None:
             self._units = {str(unit.source.parent): unit for unit in self._site.units}
         for folder in source.parents:
             unit = self._units.get(str(folder))
             if unit is not None:
-                return _kept_for(self._kept, unit, unit_page_index).get(source)
-        unit = self._elsewhere(source) if self._elsewhere is not None else None
-        return None if unit is None else unit_page_index(unit).get(source)
+                return unit
+        return self._elsewhere(source) if self._elsewhere is not None else None
 
 
 class SiteRenderer:

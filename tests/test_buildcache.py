@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import document
+from conftest import UNIT_YAML, document
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_incremental import EDITS, UNITS, apply, make_site, tree_bytes
@@ -488,3 +488,27 @@ def test_a_unit_rebuilt_alone_again_parses_only_its_changed_files(tmp_path, monk
     build(root, jobs=1)
     assert len(parsed) > 3  # the memo went with the whole-site rebuild
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_a_unit_rebuilt_alone_reports_the_other_units_warnings_in_their_order(tmp_path):
+    """Warnings found reading the units left on the shelf come in the units' stored
+    order, the same from one build to the next (not in a set's order, which changes
+    with each process's string hashing)."""
+    root = tmp_path / "site"
+    tree = make_site(root)
+    for number in range(6):
+        folder = f"测试县第{number}局"
+        tree.unit(
+            folder, UNIT_YAML.replace("测试县人民政府", folder).replace("层级: 政府", "层级: 部门")
+        )
+        body = f"第{number}局的通知\v正文。"  # a vertical tab: a warning found while reading
+        index = f"11999900MB0000009X/2025-{number + 50:05d}"
+        tree.doc("统计信息", "公报", document(f"{folder}统计公报", index, body=body), folder)
+    first = build(root, jobs=1)
+    reading = [p.path for p in first.problems.items if "U+000B" in p.message]
+    assert len(set(reading)) == 6
+    path = root / "content" / STATS
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    result = build(root, jobs=1)
+    assert not result.full and not result.unchanged
+    assert [p.path for p in result.problems.items if "U+000B" in p.message] == reading
