@@ -23,9 +23,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from markdown.blockprocessors import HashHeaderProcessor
-from markdown.extensions.toc import slugify_unicode, unique
-
 from generator.links import SCHEME
 
 # Anything that some block or inline rule of Markdown (or of our extensions: tables,
@@ -42,7 +39,17 @@ _ITEM_STARTS = frozenset("#-+=")
 # Bold words: ``**`` around text on one line (in one table cell) that neither begins nor
 # ends with white space.
 _BOLD = re.compile(r"(?<!\*)\*\*([^\s*|](?:[^*\n|]*[^\s*|])?)\*\*(?!\*)")
-_HEADING = HashHeaderProcessor.RE
+# A heading line anywhere in a block: HashHeaderProcessor.RE, written out here so that a
+# rebuild whose bodies are all prose never loads Markdown (30 ms of a 0.5 s run);
+# tests/test_prose.py checks that it is still Markdown's.
+_HEADING = re.compile(
+    r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)"
+)
+# The toc extension's slug (slugify_unicode): characters other than word characters,
+# spaces and hyphens dropped, runs of spaces and hyphens made one hyphen.
+_SLUG_DROPPED = re.compile(r"[^\w\s-]")
+_SLUG_SEPARATORS = re.compile(r"[-\s]+")
+_NUMBERED_ID = re.compile(r"^(.*)_([0-9]+)$")
 # An inline link of plain words to a plain address (LinkInlineProcessor): no title, no
 # angle brackets, nothing in either part that another rule or the serializer would
 # change; not after "!" (an image).
@@ -104,11 +111,25 @@ def prose_html(text: str) -> str | None:
             if not title or "#" in title or "*" in title or "[" in title:
                 return None
             level = len(heading.group("level"))
-            # The toc extension's id: its slug of the heading text, made unique in the body.
-            slug = unique(slugify_unicode(" ".join(title.split()), "-"), ids)
+            slug = heading_id(" ".join(title.split()), ids)
             parts.append(f'<h{level} id="{slug}">{title}</h{level}>')
             block = block[heading.end() :]
     return _joined(parts)
+
+
+def heading_id(title: str, ids: set[str]) -> str:
+    """The id the toc extension gives a heading: its slug, made unique among ``ids``
+    (the ids given so far in the body, which it joins) with a numeric suffix."""
+    slug = _SLUG_SEPARATORS.sub("-", _SLUG_DROPPED.sub("", title).strip().lower())
+    if slug in ids or not slug:
+        numbered = _NUMBERED_ID.match(slug)
+        base, count = (numbered[1], int(numbered[2])) if numbered else (slug, 0)
+        count += 1
+        while f"{base}_{count}" in ids:
+            count += 1
+        slug = f"{base}_{count}"
+    ids.add(slug)
+    return slug
 
 
 def _joined(parts: list[str | _List | _Table]) -> str:

@@ -17,11 +17,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from generator.source import load_packaged_yaml
 
-DATA_FILE = "data/wording.yaml"
+# Beside the code, as the annual-report format is (generator.report.FORMAT_FILE); read as
+# a plain file: importlib.resources would load zipfile and tempfile on every run for it.
+DATA_FILE = Path(__file__).parent / "data" / "wording.yaml"
 
 # “原” marks a historical name, also before a level: 原市卫计委, 原县工商局. It does not when
 # it ends a place name or word: 太原市工商局, 平原县环保局, 中原区, 草原局.
@@ -54,13 +56,13 @@ def load_default_wording() -> list[WordingEntry]:
 
 @lru_cache(maxsize=1)
 def _default_wording() -> tuple[WordingEntry, ...]:
-    text = resources.files("generator").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    text = DATA_FILE.read_text(encoding="utf-8")
     return tuple(_entry(item) for item in load_packaged_yaml(text))
 
 
 def _entry(item: object) -> WordingEntry:
     if not isinstance(item, dict) or set(item) != {"wrong", "right", "reason"}:
-        raise ValueError(f"{DATA_FILE}: each entry needs wrong, right and reason: {item!r}")
+        raise ValueError(f"{DATA_FILE.name}: each entry needs wrong, right and reason: {item!r}")
     return WordingEntry(str(item["wrong"]), str(item["right"]), str(item["reason"]))
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from generator.converter import sanitise
 from generator.links import normal
 from generator.markup import MarkupRenderer
-from generator.prose import linked, prose_html
+from generator.prose import heading_id, linked, prose_html
 
 _CONTENT = Path("/nonexistent/content")
 _SOURCE = _CONTENT / "单位" / "文件.md"
@@ -170,3 +170,36 @@ def test_markdown_beyond_prose_is_left_to_markdown():
 
 def test_a_blank_body_has_no_html():
     assert prose_html(" \n\u3000\n") == ""
+
+
+def test_prose_finds_headings_as_markdown_does():
+    """The heading rule prose keeps its own copy of (so as not to load Markdown) is still
+    the one of the Markdown installed."""
+    from markdown.blockprocessors import HashHeaderProcessor
+
+    from generator.prose import _HEADING  # noqa: PLC2701
+
+    assert (_HEADING.pattern, _HEADING.flags) == (
+        HashHeaderProcessor.RE.pattern,
+        HashHeaderProcessor.RE.flags,
+    )
+
+
+_TITLE_PIECES = ["第一条", "总则", "a", "B", "1", "_1", "_2", "a_1", "-", "--", " ", "\u3000",
+                 "（一）", "“", "。", "!", "_", "é", "Ⅱ", "①"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    titles=st.lists(st.lists(st.sampled_from(_TITLE_PIECES), max_size=5), max_size=6),
+    taken=st.sets(st.sampled_from(["a", "a_1", "a_2", "1", "_1", "第一条", "第一条_1"])),
+)
+def test_heading_ids_are_those_of_the_toc_extension(titles, taken):
+    from markdown.extensions.toc import slugify_unicode, unique
+
+    ours, theirs = set(taken), set(taken)
+    for pieces in titles:
+        title = "".join(pieces)
+        expected = unique(slugify_unicode(title, "-"), theirs)
+        assert heading_id(title, ours) == expected
+    assert ours == theirs
