@@ -86,9 +86,17 @@ def build(
     return builder.run(force=force, progress=progress, units=units, clean=clean)
 
 
-# The inputs as they are, the last build's record (None: build afresh) and the files
-# changed since it (None: all): what a build knows before it loads the pipeline.
-_Survey = tuple[buildstate.Snapshot, buildstate.Stored | None, list[Path] | None]
+@dataclass
+class _Survey:
+    """What a build knows before it loads the pipeline: the inputs as they are (stamped
+    here, or stored in a cache file by the child that stamped them), the last build's
+    record (None: build afresh) and the files changed since it (None: all)."""
+
+    stamps: buildstate.Snapshot | None  # None: in the file inputs names
+    inputs: str | None  # the cache file holding these stamps, if one does
+    stored: buildstate.Stored | None
+    changed: list[Path] | None
+
 
 TOLD_PATHS = 1000  # more reported changes (a git checkout) are found by a new snapshot
 
@@ -113,7 +121,8 @@ class Builder:
         self.search = search
         self.keep_files = keep_files
         self.engine: IncrementalBuild | None = None
-        self.stamps: buildstate.Snapshot = {}  # the inputs as the engine last saw them
+        self.stamps: buildstate.Snapshot | None = {}  # the inputs the engine last saw
+        self.inputs: str | None = None  # the cache file holding them, if one does
         self.last: BuildResult | None = None
 
     def run(
@@ -133,19 +142,21 @@ class Builder:
         timings = Timings()
         if self.engine is None:
             with timings.phase("snapshot"):
-                stamps, stored, changed = self._survey(clean)
-            changed = self._load_engine(stored, changed, units, force, timings)
+                survey = self._survey(clean)
+            changed = self._load_engine(survey.stored, survey.changed, units, force, timings)
             if self.engine is None:
                 return self._unchanged(started, timings)
         else:
             with timings.phase("snapshot"):
+                seen = self._seen()
                 if told is not None and len(told) <= TOLD_PATHS:
-                    stamps, changed = buildstate.restamp(self.stamps, told)
+                    stamps, changed = buildstate.restamp(seen, told)
                 else:
                     stamps = buildstate.snapshot(self.root)
-                    changed = buildstate.changed_files(self.stamps, stamps)
+                    changed = buildstate.changed_files(seen, stamps)
+            survey = _Survey(stamps, None, None, changed)
             if not changed and self.engine.unrendered == set() and not force:
-                self.stamps = stamps
+                self.stamps, self.inputs = stamps, None
                 return self._unchanged(started, timings)
         from generator import buildcache
 
@@ -157,11 +168,12 @@ class Builder:
         except BaseException:
             self.engine = None  # half-way through a write: start again from the stored cache
             raise
-        self.stamps = stamps  # the engine has seen these files, whatever it found in them
+        # The engine has seen these files, whatever it found in them.
+        self.stamps, self.inputs = survey.stamps, survey.inputs
         if not outcome.ok:
             raise BuildError(outcome.problems)
         with timings.phase("store"):
-            buildcache.save(self.engine, stamps, outcome.problems.items)
+            buildcache.save(self.engine, self._inputs_file(), outcome.problems.items)
         self.last = _result(outcome, self.output, started)
         return self.last
 
@@ -179,16 +191,29 @@ class Builder:
             self.engine = buildcache.restore(
                 self.root, self.output, self.jobs, stored, self.search, self.keep_files
             )
-            self.stamps = stored.snapshot
+            self.stamps, self.inputs = None, stored.inputs
         if self.engine is not None and self.engine.unrendered == set():
             self.engine.jobs = self.jobs
             outcome = self.engine.rebuild([])
             if outcome.ok:  # it dropped the record before writing, as every run does
-                buildcache.save(self.engine, self.stamps, outcome.problems.items)
+                buildcache.save(self.engine, self._inputs_file(), outcome.problems.items)
         # What is loaded now lives as long as the process: keep the garbage collector
         # from walking it again on every run.
         gc.collect()
         gc.freeze()
+
+    def _seen(self) -> buildstate.Snapshot:
+        """The inputs as the engine last saw them, read from their file if need be."""
+        if self.stamps is None:
+            stored = buildstate.read_inputs(self.root, self.inputs) if self.inputs else None
+            self.stamps = stored or {}  # gone: every file counts as new
+        return self.stamps
+
+    def _inputs_file(self) -> str:
+        """The cache file holding the inputs the engine last saw, written if none does."""
+        if self.inputs is None:
+            self.inputs = buildstate.write_inputs(self.root, self._seen())
+        return self.inputs
 
     def _survey(self, clean: bool) -> _Survey:
         """What changed since the last build (see _Survey).
@@ -201,7 +226,7 @@ class Builder:
         build that finds nothing changed needs no pipeline, and stops as soon as it knows.
         """
         if clean:
-            return buildstate.snapshot(self.root), None, None
+            return _Survey(buildstate.snapshot(self.root), None, None, None)
         size = buildstate.record_size(self.root)
         if self.jobs <= 1 or not can_fork() or size < SURVEY_ASIDE:
             return self._survey_here()
@@ -212,7 +237,7 @@ class Builder:
             children.enter_context(call)
             stored = buildstate.read_stored(self.root, self.output, check_outputs=False)
             if stored is None:
-                return buildstate.snapshot(self.root), None, None
+                return _Survey(buildstate.snapshot(self.root), None, None, None)
             # Whether output/ still holds every file (see OUTPUTS_ASIDE): asked by a
             # second child, or here while the first one stamps.
             check = functools.partial(buildstate.all_present, self.output, stored.paths)
@@ -228,14 +253,15 @@ class Builder:
                 stored.unrendered = None  # files were removed from output/: write it afresh
         if changes is None:  # the child failed: stamp here
             return self._survey_here()
-        return changes.applied_to(stored.snapshot), stored, changes.changed_paths()
+        return _Survey(None, changes.inputs, stored, changes.changed_paths())
 
     def _survey_here(self) -> _Survey:
         stamps = buildstate.snapshot(self.root)
         stored = buildstate.read_stored(self.root, self.output)
-        if stored is None:
-            return stamps, None, None
-        return stamps, stored, buildstate.changed_files(stored.snapshot, stamps)
+        before = buildstate.read_inputs(self.root, stored.inputs) if stored else None
+        if stored is None or before is None:
+            return _Survey(stamps, None, None, None)
+        return _Survey(stamps, None, stored, buildstate.changed_files(before, stamps))
 
     def _load_engine(
         self,
@@ -286,16 +312,17 @@ class Builder:
 
 
 # The record (bytes) of a site large enough for stamping its inputs to take longer than
-# loading a module of the pipeline (some 40 ms, 5,000 inputs): a smaller site is stamped
-# in the build's own process, which then stops without loading any of the pipeline.
-SURVEY_ASIDE = 1_000_000
+# loading a module of the pipeline (some 40 ms, 5,000 inputs; the record lists the output
+# files, about 55 bytes each): a smaller site is stamped in the build's own process,
+# which then stops without loading any of the pipeline.
+SURVEY_ASIDE = 300_000
 
 # The record (bytes) up to which the output files are checked by a second forked child.
 # There the build's own process, reading the record and loading the pipeline, is the
 # longer side: checking 13,800 files (10,000 documents) took 0.06 s more of it. On a
 # larger site stamping the inputs takes the longest, and a third process would only
 # slow the other two (100,000 documents: a no-change build 1.4-2.0 s -> 2.6-3.3 s).
-OUTPUTS_ASIDE = 6_000_000
+OUTPUTS_ASIDE = 1_900_000
 
 # The modules a rebuild needs, loaded in this order one at a time (10-50 ms each) while
 # a forked child stamps the inputs (Builder._survey).

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.buildstate import (
-    Snapshot,
     Stored,
     atomic_dump,
     cache_dir,
@@ -121,8 +120,9 @@ def _engine(
     return engine
 
 
-def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) -> None:
-    """Store the engine for the next build (bodies left out: they are re-read when needed).
+def save(engine: IncrementalBuild, inputs: str, problems: list[Problem]) -> None:
+    """Store the engine for the next build (bodies left out: they are re-read when needed);
+    ``inputs`` names the file holding the inputs it has seen (buildstate.write_inputs).
 
     Each unit has a file of its own, written again only when the unit was read, checked
     or digested afresh: a one-document build at 10,000 documents stores one unit, not all
@@ -166,7 +166,7 @@ def save(engine: IncrementalBuild, stamps: Snapshot, problems: list[Problem]) ->
         engine.root,
         generation,
         engine.folder,
-        stamps,
+        inputs,
         engine.sync_state.paths,
         engine.unrendered,
         problems,

@@ -140,7 +140,11 @@ def test_inputs_stamped_by_a_forked_helper_are_recorded_as_stamped_here(
     result = build(root, jobs=2)
     assert not result.unchanged and result.written > 1
     stored = buildstate.read_stored(root.resolve(), root.resolve() / "output")
-    assert stored is not None and stored.snapshot == buildstate.snapshot(root.resolve())
+    assert stored is not None
+    recorded = buildstate.read_inputs(root.resolve(), stored.inputs)
+    assert recorded == buildstate.snapshot(root.resolve())
+    cache = buildstate.cache_dir(root)
+    assert [p.name for p in cache.glob("inputs-*")] == [stored.inputs]  # no stale snapshot
     assert build(root, jobs=2).unchanged
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 

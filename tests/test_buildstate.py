@@ -80,7 +80,7 @@ def test_changes_rebuild_the_later_snapshot_and_name_the_changed_files(small_sit
     change(root)
     after = buildstate.snapshot(root)
     changes = buildstate.compare(before, after)
-    assert changes.applied_to(before) == after
+    assert {**before, **changes.updated}.keys() - set(changes.removed) == after.keys()
     moved = before.keys() ^ after.keys()
     edited = {path for path in before.keys() & after.keys() if before[path] != after[path]}
     assert {str(path) for path in changes.changed_paths()} == moved | edited != set()
@@ -97,7 +97,7 @@ def test_a_stamp_that_lost_its_digest_is_updated_but_not_changed(tmp_path):
     now = buildstate.snapshot(tmp_path)
     before = {**now, str(path): (*now[str(path)], buildstate._digest(str(path)))}
     changes = buildstate.compare(before, now)
-    assert changes.applied_to(before) == now and changes.changed == []
+    assert changes.updated == {str(path): now[str(path)]} and changes.changed == []
     path.write_text("正文有改\n", encoding="utf-8")
     os.utime(path, ns=(old, old))  # same time stamp, other size
     assert buildstate.compare(before, buildstate.snapshot(tmp_path)).changed == [str(path)]
