@@ -31,7 +31,7 @@ from generator.config import SiteConfig, load_config
 from generator.content import UnitLoad, load_site, reload_units
 from generator.errors import Problem, Problems, SearchError
 from generator.links import LinkMemo, link_interpretations, unit_page_index
-from generator.model import Site, Unit
+from generator.model import Document, Site, Unit
 from generator.output import SyncState, sync_site, write_changed, write_site
 from generator.render import RenderState, SiteRenderer, Stream, ThemeError
 from generator.search import Shards
@@ -478,6 +478,7 @@ class IncrementalBuild:
             self.render_state,
             partial=True,
             elsewhere=functools.partial(self._shelved_unit, opened),
+            edited=_edited_documents(site, edited.sources),
         )
         keys = {u.key for u in site.units}
         write = functools.partial(self._sync, site, renderer, keys, outcome, edited, alone=True)
@@ -643,6 +644,16 @@ class _Edited:
 
     sources: set[Path]
     tell: Callable[[list[str]], None] | None
+
+
+def _edited_documents(site: Site, changed: set[Path]) -> list[Document] | None:
+    """The documents of ``site`` whose Markdown files are the ``changed`` files; None if
+    another file changed too (an attachment, a guide, _unit.yaml...), whose effect on
+    the pages is left to their fingerprints."""
+    by_source = {document.source: document for document in site.documents}
+    if not changed <= by_source.keys():
+        return None
+    return [by_source[path] for path in changed]
 
 
 def _index(

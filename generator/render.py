@@ -271,13 +271,17 @@ class SiteRenderer:
         only_units: set[str] | None = None,
         partial: bool = False,
         elsewhere: Callable[[Path], Unit | None] | None = None,
+        edited: list[Document] | None = None,
     ):
         """``only_units``: render the site-wide pages and these units' pages only (serve).
         ``partial``: ``site`` holds only some units, to render without the site-wide
         pages (IncrementalBuild keeps the others as they are); what ``state`` keeps of
         the others stays, and ``elsewhere`` gives the unit of a source outside them, for
-        a body that links to its page."""
+        a body that links to its page. ``edited``: the only documents that differ from
+        the last render, which was of the same units, views and settings; a page given
+        none of them is as last rendered (see :meth:`page`)."""
         self.elsewhere = elsewhere
+        self.edited = None if edited is None else frozenset(id(doc) for doc in edited)
         self.site = site
         self.only_units = only_units
         self.config = config
@@ -675,8 +679,17 @@ class SiteRenderer:
         """Render a page unless it would come out as last written. ``made_from``, when
         given, is a digest of everything in ``extra``, used in its place. ``late`` gives
         more of the page's values, asked only if the page is rendered: values that follow
-        from those in ``extra``, and so are left out of its fingerprint."""
+        from those in ``extra``, and so are left out of its fingerprint.
+
+        With ``edited`` documents (see __init__), a page whose ``extra`` holds none of
+        them, not even in a list, is not fingerprinted again: a page shows what a
+        document gives only if it is given the document. (A unit's 200 pages took 0.03 s
+        to fingerprint, for the one or three that show an edited document.)
+        """
         path = url + "index.html"
+        edited = self.edited
+        if edited is not None and path in self.state.pages and not _holds(extra.values(), edited):
+            return OutputFile(path, unchanged=True)
         given = extra if made_from is None else made_from
         key = fingerprint((self.base_key, template, url, title, crumbs, column, given), self.memo)
         if self.state.pages.get(path) == key:
@@ -792,6 +805,19 @@ class SiteRenderer:
             row[label] = value.isoformat() if isinstance(value, dt.date) else str(value)
         row["网址"] = absolute(self.config.base_url, doc.url)
         return row
+
+
+def _holds(values: Iterable[Any], objects: frozenset[int]) -> bool:
+    """Whether one of ``objects`` (ids) is among ``values`` or in a list, tuple or dict
+    among them."""
+    for value in values:
+        if id(value) in objects:
+            return True
+        if isinstance(value, (list, tuple)) and _holds(value, objects):
+            return True
+        if isinstance(value, dict) and _holds(value.values(), objects):
+            return True
+    return False
 
 
 def _part_url(unit: Unit | None, url: str) -> str:

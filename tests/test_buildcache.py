@@ -25,6 +25,7 @@ from generator.build import build as build_site
 from generator.errors import BuildError
 from generator.forked import can_fork
 from generator.markup import MarkupRenderer
+from generator.themes import default_theme_dir
 from generator.urls import BUNDLE
 
 STATS = "测试县人民政府/法定主动公开内容/统计信息/公报.md"
@@ -423,6 +424,25 @@ def test_an_edit_of_a_documents_text_loads_only_its_unit_from_the_cache(tmp_path
         assert sorted(map(str, result.problems.items)) == sorted(map(str, first.problems.items))
     pages = "".join(p.read_text(encoding="utf-8") for p in (root / "output").rglob("index.html"))
     assert "补充一句" in pages and "另补一句" in pages
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_a_list_page_that_shows_bodies_sees_an_edit_rebuilt_alone(tmp_path):
+    """A unit rebuilt alone fingerprints again only the pages given an edited document;
+    a site's theme may show on a list page what the default one keeps to the document's
+    own page, and that page must change with the body too."""
+    root = tmp_path / "site"
+    make_site(root)
+    template = (default_theme_dir() / "templates" / "category.html").read_text(encoding="utf-8")
+    shown = "{% for doc in documents %}<p>正文 {{ doc.body|length }} 字</p>{% endfor %}\n"
+    own = root / "themes" / "default" / "templates" / "category.html"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text(template.replace("{% endblock %}", shown + "{% endblock %}"), encoding="utf-8")
+    build(root, jobs=1)
+    path = root / "content" / STATS
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+    result = build(root, jobs=1)
+    assert not result.full and result.pages >= 3  # the document's page and the lists
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
