@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import find
 from generator.cache import FileCache
@@ -34,10 +35,12 @@ from generator.links import LinkMemo, link_interpretations, unit_page_index
 from generator.model import Document, Site, Unit
 from generator.output import SyncState, sync_site, write_changed, write_site
 from generator.render import RenderState, SiteRenderer, Stream, ThemeError
-from generator.search import Shards
 from generator.timings import Timings
 from generator.urls import SEARCH_MANIFEST
 from generator.views import catalogue_key, unit_view
+
+if TYPE_CHECKING:
+    from generator.search import Shards
 
 
 @dataclass
@@ -615,6 +618,8 @@ class IncrementalBuild:
 
     def shards(self, site: Site, config: SiteConfig) -> Shards:
         """How the search index of the output folder is split, as the site is now."""
+        from generator.search import Shards  # a build without search does not load it
+
         return Shards.for_pages(
             self.sync_state.paths,
             site.home_url,
@@ -624,6 +629,7 @@ class IncrementalBuild:
 
     def _index_afresh(self, renderer: SiteRenderer, timings: Timings, folder: Path) -> None:
         """The whole search index of a folder written afresh (before it is swapped in)."""
+        from generator.search import Shards
         from generator.searchindex import html_pages  # Pagefind's client: search is on
 
         pages = html_pages(folder)

@@ -589,10 +589,21 @@ class SiteRenderer:
                 json_url=url + "catalogue.json",
                 csv_url=url + "catalogue.csv",
             )
+        if self.catalogue_as_rendered():
+            yield OutputFile(url + "catalogue.json", unchanged=True)
+            yield OutputFile(url + "catalogue.csv", unchanged=True)
+            return
         rows = [self.catalogue_row(doc) for doc in documents]
         head = {"机关": unit.name, "统一社会信用代码": unit.code, "条目数": len(rows)}
         yield OutputFile(url + "catalogue.json", data=catalogue_json(head, rows))
         yield OutputFile(url + "catalogue.csv", data=catalogue_csv(rows))
+
+    def catalogue_as_rendered(self) -> bool:
+        """Whether the units' catalogue data (views.catalogue_key: every document's title,
+        address, 索引号, dates...) and the settings are as last rendered, as they are when
+        rendering edited documents only (see __init__): the files made from that data
+        alone (目录 data, feeds) are then as written."""
+        return self.edited is not None
 
     def report_pages(self, unit: Unit, base: list[Crumb]) -> Iterator[OutputFile]:
         url = unit.part_urls[standard.REPORTS.name]
