@@ -86,14 +86,11 @@ def one_document_floor(
 ) -> float:
     """The fixed costs of a one-document rebuild, laid out as ``Builder._survey`` runs
     them: in turn on a small site; from a record of SURVEY_ASIDE bytes on, the inputs are
-    stamped by a forked child while the build reads the record and loads the pipeline,
-    and below OUTPUTS_ASIDE a second child checks the output files meanwhile; above it,
-    the build checks them before it loads the pipeline."""
+    stamped by a forked child while the build reads the record, checks the output files
+    and loads the pipeline."""
     if record_size < generator.build.SURVEY_ASIDE:
         return start + imports + stamping + record + present
-    if record_size < generator.build.OUTPUTS_ASIDE:
-        return start + record + max(imports, stamping, present)
-    return start + record + max(present + imports, stamping)
+    return start + max(record + present + imports, stamping)
 
 
 def _quickest(repeat: int, work: Callable[[], object]) -> float:

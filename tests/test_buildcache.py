@@ -222,13 +222,10 @@ def test_a_build_stopped_after_writing_and_before_storing_is_not_trusted(tmp_pat
 @pytest.mark.parametrize(
     "damage", ["garbage", "other-shape", "missing-output-file", "deleted-output"]
 )
-# 1: stamped here; 2: the inputs stamped and the output files checked in forked children;
-# 3: a site too large for the second child (OUTPUTS_ASIDE), the files checked here.
-@pytest.mark.parametrize("jobs", [1, 2, 3])
+# 1: stamped here; 2: the inputs stamped in a forked child.
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_damaged_cache_or_output_means_a_full_build(tmp_path, monkeypatch, damage, jobs):
     monkeypatch.setattr(generator.build, "SURVEY_ASIDE", 0)  # for any size of site
-    if jobs == 3:
-        monkeypatch.setattr(generator.build, "OUTPUTS_ASIDE", 0)
     root = tmp_path / "site"
     make_site(root)
     build(root, jobs=jobs)
