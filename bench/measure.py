@@ -12,7 +12,7 @@ Two memory figures per build, because a parallel build is several processes:
   kernel's own accounting (``getrusage(RUSAGE_CHILDREN).ru_maxrss`` in the wrapper covers
   every descendant that was waited for). Exact, never missed; includes the wrapper's few MB.
 - ``tree_rss``: the largest sum of the resident sets of all processes of the build at one
-  moment, polled with psutil every ``POLL`` seconds (``None`` without psutil). What a small
+  moment, polled every ``POLL`` seconds (``None`` without /proc or psutil). What a small
   server has to hold for a parallel build; pages that forked workers share are counted
   once per process, and a peak shorter than a poll can be missed, so it is never
   reported below ``max_rss``.
@@ -24,6 +24,7 @@ wrapper's own start-up is not in it.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -51,11 +52,49 @@ class Measure:
     change_seen: bool | None = None  # one-document rebuild: is the change in the output?
 
 
-def _tree_rss(wrapper: psutil.Process) -> int:
+def _proc_tree_rss(pid: int) -> int:
+    """The resident memory of every process under ``pid``, summed (not ``pid``), read from
+    /proc: each process's children and its resident pages. 0.15 ms a sample, where
+    psutil's walk (which reads every process on the machine to find the children) took
+    2 ms of a core: a tenth of one at POLL, taken from the two-core build it measured
+    (one-document rebuilds at 10,000 documents, 10 alternated pairs: 0.55 s polled,
+    0.52 s not)."""
+    total = 0
+    pending = _proc_children(pid)
+    while pending:
+        child = pending.pop()
+        try:
+            with open(f"/proc/{child}/statm", "rb") as statm:
+                total += int(statm.read().split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+        pending += _proc_children(child)
+    return total
+
+
+def _proc_children(pid: int) -> list[int]:
+    children: list[int] = []
+    try:
+        for thread in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{thread}/children", "rb") as listed:
+                children += [int(number) for number in listed.read().split()]
+    except OSError:
+        pass  # ended meanwhile
+    return children
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+# Linux with the children lists (CONFIG_PROC_CHILDREN); elsewhere psutil, if installed.
+_PROC_CHILDREN = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+
+
+def _tree_rss(wrapper: int) -> int:
     """The resident memory of every process under the wrapper, summed (not the wrapper)."""
+    if _PROC_CHILDREN:
+        return _proc_tree_rss(wrapper)
     total = 0
     try:
-        processes = wrapper.children(recursive=True)
+        processes = psutil.Process(wrapper).children(recursive=True)
     except psutil.Error:
         return 0
     for process in processes:
@@ -96,7 +135,7 @@ def run_build(command: list[str], cwd: Path, log: Path, env: dict | None = None)
             stdin=subprocess.DEVNULL,
             env=env,
         )
-        peak = _poll(proc) if psutil is not None else None
+        peak = _poll(proc) if psutil is not None or _PROC_CHILDREN else None
         code = proc.wait()
     try:
         data = json.loads(report.read_text())
@@ -108,13 +147,9 @@ def run_build(command: list[str], cwd: Path, log: Path, env: dict | None = None)
 
 
 def _poll(proc: subprocess.Popen) -> int:
-    try:
-        wrapper = psutil.Process(proc.pid)
-    except psutil.Error:
-        return 0
     peak = 0
     while True:
-        peak = max(peak, _tree_rss(wrapper))
+        peak = max(peak, _tree_rss(proc.pid))
         try:
             proc.wait(POLL)
         except subprocess.TimeoutExpired:

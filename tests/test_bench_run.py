@@ -4,6 +4,7 @@ No other generator needs to be installed: the exports are checked by parsing wha
 tools would parse, and one test runs the real ``zfxxgk build`` through the runner.
 """
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # bench/ is not an installed package
     sys.path.insert(0, str(REPO))
 
-from bench import export, run  # noqa: E402
+from bench import export, measure, run  # noqa: E402
 from bench.make_site import make_site  # noqa: E402
 from bench.measure import Measure, run_build  # noqa: E402
 from bench.table import (  # noqa: E402
@@ -262,3 +263,41 @@ def test_floor_adds_up_the_fixed_costs_of_a_built_site(tmp_path, capsys, monkeyp
     outputs = sum(1 for path in (root / "output").rglob("*") if path.is_file())
     assert f"核对 {outputs} 个输出文件" in lines[4] and f"创建 {outputs} 个输出文件" in lines[6]
     assert not list(root.glob(".floor-*"))  # the scratch folder is gone
+
+
+# A process holding 60 MB and its child holding 40 MB more, which says "ready" once both
+# are resident (bytearray writes its zeros).
+_HOLDER = """\
+import os, time
+memory = bytearray(60 * 2**20)
+done, told = os.pipe()
+if os.fork() == 0:
+    more = bytearray(40 * 2**20)
+    os.write(told, b"x")
+    time.sleep(30)
+    os._exit(0)
+os.read(done, 1)
+print("ready", flush=True)
+time.sleep(30)
+"""
+
+
+@pytest.mark.skipif(
+    not measure._PROC_CHILDREN or measure.psutil is None,  # noqa: SLF001
+    reason="needs Linux's /proc children lists and psutil to compare with",
+)
+def test_the_process_tree_is_summed_from_proc_as_psutil_sums_it():
+    import subprocess
+
+    wrapper = subprocess.Popen([sys.executable, "-c", _HOLDER], stdout=subprocess.PIPE)
+    outer = subprocess.Popen(["sleep", "30"])  # not under the wrapper
+    try:
+        assert wrapper.stdout.readline() == b"ready\n"
+        ours = measure._proc_tree_rss(os.getpid())  # noqa: SLF001
+        theirs = sum(p.memory_info().rss for p in measure.psutil.Process().children(True))
+        assert ours > 100 * 2**20 and abs(ours - theirs) < 0.05 * theirs
+        assert measure._tree_rss(wrapper.pid) < ours  # noqa: SLF001
+    finally:
+        for process in (wrapper, outer):
+            process.kill()
+            process.wait()
