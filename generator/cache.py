@@ -70,8 +70,11 @@ class FileCache:
         """A memo of the per-file entries for files under ``folder`` (the build cache
         keeps one with a unit rebuilt alone; derived entries hold loaded objects)."""
         part = FileCache()
+        # By text: ``folder in path.parents`` makes a path for each of its folders, and
+        # took 8 ms for the 400 entries of a 200-document unit.
+        prefix = os.path.join(folder, "")
         for (kind, path), entry in self._entries.items():
-            if folder in path.parents:
+            if str(path).startswith(prefix):
                 part._entries[(kind, path)] = entry
                 part._kinds.setdefault(path, set()).add(kind)
         return part

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import time
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
@@ -323,9 +324,14 @@ class IncrementalBuild:
         return dirty
 
     def _unit_of(self, path: Path) -> str | None:
-        """The unit folder a path lies in, or None outside content/<unit>/."""
-        content = self.root / "content"
-        return path.relative_to(content).parts[0] if content in path.parents else None
+        """The unit folder a path lies in, or None outside content/<unit>/. By text: asked
+        for every problem kept from the last run, where ``path.parents`` made a path for
+        each folder of each."""
+        content = os.path.join(self.root, "content", "")
+        text = str(path)
+        if not text.startswith(content):
+            return None
+        return text[len(content) :].split(os.sep, 1)[0]
 
     def _load_and_check(
         self, config: SiteConfig, problems: Problems, dirty: set[str] | None, timings: Timings
