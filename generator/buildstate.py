@@ -6,9 +6,11 @@ size and modification time, from which the next build knows what changed. The sn
 has a file of its own (``inputs-*.pickle``) because the process that stamps the inputs
 is not the one that builds (:meth:`generator.build.Builder._survey`): the stamping child
 reads the old snapshot and stores the new one, and the building process, which has the
-pipeline to load, never handles the 12,500 stamps of a 10,000-document site (0.03 s). This module imports only the standard library and
-small modules of ours: a build that finds nothing to do should not pay for loading Jinja,
-Markdown and the rest of the pipeline (:mod:`generator.buildcache` holds the engine).
+pipeline to load, never handles the 12,500 stamps of a 10,000-document site (0.03 s).
+
+This module imports only the standard library and small modules of ours: a build that
+finds nothing to do should not pay for loading Jinja, Markdown and the rest of the
+pipeline (:mod:`generator.buildcache` holds the engine).
 """
 
 from __future__ import annotations
