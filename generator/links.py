@@ -26,8 +26,9 @@ def normal(path: Path) -> Path:
 
 def inside(path: Path, folder: Path) -> bool:
     """Whether ``path``, symlinks followed, lies inside ``folder``: nothing from outside
-    content/ is ever published."""
-    return folder.resolve() in path.resolve().parents
+    content/ is ever published. (By the resolved paths' text: ``parents`` made a path
+    object for each folder above, for each link and attachment of a unit.)"""
+    return os.path.realpath(path).startswith(os.path.join(os.path.realpath(folder), ""))
 
 
 def local_target(folder: Path, href: str) -> Path | None:

@@ -103,6 +103,22 @@ def test_attachment_outside_content_is_refused(tree):
     assert any("不在 content 文件夹内" in p.message for p in problems.errors)
 
 
+def test_attachment_leading_outside_content_by_a_link_or_a_similar_name_is_refused(tree):
+    """Symlinks are followed before the check, and a folder whose name begins like
+    content's (content备份) is not inside it."""
+    tree.unit()
+    tree.write("secret.txt", "内部资料")
+    tree.write("content备份/旧.txt", "旧资料")
+    folder = tree.root / "content" / "测试县人民政府" / "法定主动公开内容" / "行政规范性文件"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "附件.txt").symlink_to(tree.root / "secret.txt")
+    extra = "附件:\n  - 附件.txt\n  - ../../../../content备份/旧.txt\n"
+    tree.doc("行政规范性文件", "通知", document(extra=extra))
+    _, problems = load(tree.root)
+    refused = [p.message for p in problems.errors if "不在 content 文件夹内" in p.message]
+    assert len(refused) == 2
+
+
 def test_bad_level_and_missing_code_in_unit_yaml(tree):
     tree.unit(
         unit_yaml=UNIT_YAML.replace("层级: 政府", "层级: 县里").replace(
