@@ -80,7 +80,8 @@ def test_changes_rebuild_the_later_snapshot_and_name_the_changed_files(small_sit
     change(root)
     after = buildstate.snapshot(root)
     changes = buildstate.compare(before, after)
-    assert {**before, **changes.updated}.keys() - set(changes.removed) == after.keys()
+    later = {**before, **changes.updated}
+    assert {path: later[path] for path in later.keys() - set(changes.removed)} == after
     moved = before.keys() ^ after.keys()
     edited = {path for path in before.keys() & after.keys() if before[path] != after[path]}
     assert {str(path) for path in changes.changed_paths()} == moved | edited != set()
