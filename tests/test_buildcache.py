@@ -154,6 +154,27 @@ def _fails(*_: object) -> None:
     raise OSError("盘点失败")
 
 
+@pytest.mark.skipif(not can_fork(), reason="fork is not available here")
+def test_builds_that_fail_again_and_again_leave_one_spare_snapshot_at_most(tmp_path, monkeypatch):
+    """The stamping child stores a new snapshot before the build finds the error; a site
+    rebuilt every minute with an error must not gather one file per run."""
+    monkeypatch.setattr(generator.build, "SURVEY_ASIDE", 0)
+    root = tmp_path / "site"
+    make_site(root)
+    build(root, jobs=2)
+    path = root / "content" / STATS
+    good = path.read_text(encoding="utf-8")
+    for step in range(3):
+        path.write_text(good.replace("---\n", f"---\n标题: [第{step}次\n", 1), encoding="utf-8")
+        with pytest.raises(BuildError):
+            build(root, jobs=2)
+        assert len(list(buildstate.cache_dir(root).glob("inputs-*"))) <= 2
+    path.write_text(good + "\n补充一句。\n", encoding="utf-8")
+    assert not build(root, jobs=2).unchanged
+    assert len(list(buildstate.cache_dir(root).glob("inputs-*"))) == 1
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
 def test_restoring_the_cache_leaves_the_garbage_collector_running(tmp_path):
     """The collector is paused while the units are read back; a long-running
     ``build --watch`` that restored its engine must still free what it drops."""
