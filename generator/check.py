@@ -111,14 +111,18 @@ class CheckContext:
             self._text_scan = TextScan.for_site(self.config, site, self.also_allowed)
         return self._text_scan
 
-    def scan_ahead(self, jobs: int) -> None:
+    def scan_ahead(self, jobs: int, meanwhile: Callable[[], None]) -> None:
         """Scan the published files of the units being checked in ``jobs`` forked
         processes, before the privacy and the wording rule ask for them one by one: at
         10,000 documents that scan took 1.6 s of a cold build, on one core while the
         other waited. Without a file cache only (a one-shot build or ``zfxxgk check``);
-        ``serve`` scans the few files an edit changed."""
+        ``serve`` scans the few files an edit changed.
+
+        ``meanwhile`` (the rules that read no file) runs in this process while the
+        workers scan, or first when nothing is scanned ahead."""
         paths = list(dict.fromkeys(_published_texts(self.site)))
         if jobs <= 1 or self.cache is not None or len(paths) < PARALLEL_SCAN or not can_fork():
+            meanwhile()
             return
         scan = self.text_scan()
         size = -(-len(paths) // (jobs * 8))  # pieces small enough to share out evenly
@@ -130,7 +134,7 @@ class CheckContext:
 
         for path in paths:
             self._texts[path] = TextFindings([], [])
-        for found in forked_map(found_in, -(-len(paths) // size), jobs):
+        for found in forked_map(found_in, -(-len(paths) // size), jobs, meanwhile):
             for n, findings in found:
                 self._texts[paths[n]] = findings
 
@@ -831,14 +835,37 @@ def check_site(
     rules = [
         r for r in _enabled(RULES, config, external) if site_wide or r.id not in SITE_WIDE_RULES
     ]
-    if any(rule.id in (PRIVACY_RULE_ID, WORDING_RULE_ID) for rule in rules):
-        ctx.scan_ahead(jobs)
+    reading = [rule for rule in rules if rule.id in (PRIVACY_RULE_ID, WORDING_RULE_ID)]
+    others = [rule for rule in rules if rule not in reading]
+    found: dict[str, list[Problem]] = {}
+    if reading:
+        ctx.scan_ahead(jobs, meanwhile=lambda: _run_rules(ctx, others, site, touched, found))
+    else:
+        _run_rules(ctx, others, site, touched, found)
+    _run_rules(ctx, reading, site, touched, found)
+    # In the order of RULES, as if the rules had run one after the other.
+    problems.items.extend(problem for rule in rules for problem in found[rule.id])
+    if config.checks.get(CALENDAR_RULE_ID) == "off":
+        problems.items = [p for p in problems.items if p.rule != CALENDAR_RULE_ID]
+
+
+def _run_rules(
+    ctx: CheckContext,
+    rules: list[CheckRule],
+    site: Site,
+    touched: Site,
+    found: dict[str, list[Problem]],
+) -> None:
+    """Run ``rules``; what each finds (its own findings, and a calendar it lacked) is
+    taken out of ``ctx.problems`` into ``found``, by rule."""
+    items = ctx.problems.items
     for rule in rules:
         ctx.rule = rule
         ctx.site = site if rule.id in SITE_WIDE_RULES else touched
+        start = len(items)
         rule.run(ctx)
-    if config.checks.get(CALENDAR_RULE_ID) == "off":
-        problems.items = [p for p in problems.items if p.rule != CALENDAR_RULE_ID]
+        found[rule.id] = items[start:]
+        del items[start:]
 
 
 def _enabled(rules: Iterable[CheckRule], config: SiteConfig, external: bool) -> Iterator[CheckRule]:

@@ -31,11 +31,19 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
-def forked_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
+def forked_map(
+    work: Callable[[int], T],
+    count: int,
+    jobs: int,
+    meanwhile: Callable[[], None] | None = None,
+) -> Iterator[T]:
     """``work(0)`` … ``work(count - 1)``, each run in one of ``jobs`` forked processes,
     yielded as they finish (in no set order). ``work`` may be any callable, a closure
     too: the workers inherit it, nothing of it is pickled. Only its results are (by
-    generator.pickles)."""
+    generator.pickles).
+
+    ``meanwhile`` runs here once the workers have started, before the first result is
+    taken: work of this process's own that the workers neither need nor change."""
     # Frozen objects are never visited by the workers' garbage collector, so the pages of
     # memory holding the site stay shared with the parent instead of being copied.
     import multiprocessing
@@ -44,7 +52,10 @@ def forked_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(jobs, initializer=_adopt, initargs=(work,)) as pool:
-            for result in pool.imap_unordered(_run, range(count)):
+            results = pool.imap_unordered(_run, range(count))
+            if meanwhile is not None:
+                meanwhile()
+            for result in results:
                 yield pickle.loads(result)
     finally:
         gc.unfreeze()

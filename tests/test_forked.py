@@ -4,6 +4,7 @@ import gc
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -16,6 +17,28 @@ pytestmark = pytest.mark.skipif(not can_fork(), reason="fork is not available he
 def test_every_result_comes_back_from_the_workers():
     site = {n: f"机关{n}" for n in range(50)}  # inherited, not sent
     assert sorted(forked_map(lambda n: site[n], 50, 2)) == sorted(site.values())
+
+
+def test_the_parent_works_meanwhile_while_the_workers_run(tmp_path):
+    """The check runs its other rules while workers scan files: ``meanwhile`` runs in
+    the parent once the workers have started, not after their results are in."""
+    started = tmp_path / "父进程已开始"
+    parent = os.getpid()
+
+    def work(n: int) -> bool:  # waits (at most 10 s) for the parent's sign
+        deadline = time.monotonic() + 10
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return started.exists() and os.getpid() != parent
+
+    calls = []
+
+    def meanwhile() -> None:
+        calls.append(os.getpid())
+        started.touch()
+
+    assert list(forked_map(work, 4, 2, meanwhile)) == [True] * 4
+    assert calls == [parent]
 
 
 def test_workers_collect_garbage_in_larger_batches_than_the_parent():
