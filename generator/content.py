@@ -7,6 +7,7 @@ the regulations is the business of ``check``.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -199,6 +200,10 @@ class _Loader:
                 jobs,
             ):
                 done[index] = read
+            # The units live as long as the build: kept from the collector's young
+            # generations, which would walk all of them twice once it is on again
+            # (0.15 s at 10,000 documents, on one core while the other waited).
+            gc.freeze()
         reuse = dict(self.reuse)
         for head, (load, initials) in zip(todo, done, strict=True):
             reuse[head.folder.name] = load
