@@ -117,6 +117,9 @@ class IncrementalBuild:
         # drops its record there, so that a build stopped between writing and storing
         # the cache is not taken for the build the old record describes.
         self.before_writing: Callable[[], None] | None = None
+        # Work of the caller's that may run while workers write a whole site afresh
+        # (the build cache stores the units then, not after).
+        self.while_writing: Callable[[], None] | None = None
         # The build cache's file of each unit (restored or saved), to keep while the unit
         # is the same object: (name, UnitLoad).
         self.stored_units: dict[str, tuple[str, UnitLoad]] = {}
@@ -562,6 +565,7 @@ class IncrementalBuild:
             finish=functools.partial(self._index_afresh, renderer, outcome.timings)
             if self.search
             else None,
+            meanwhile=self.while_writing,
         )
         self.render_state.data.clear()
         units = {unit.key: unit for unit in site.units}

@@ -43,6 +43,7 @@ def write_site(
     collect: Callable[[], Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
     finish: Callable[[Path], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> WriteStats:
     """Write the files of every stream into a fresh folder and swap it in for ``out_dir``.
 
@@ -50,13 +51,14 @@ def write_site(
     stream is typically one unit's pages, so the work spreads evenly); ``collect`` runs
     after each stream in the process that wrote it, to send back what rendering noted on
     the side (broken links). ``progress(done, total)`` is called as streams finish;
-    ``finish(folder)`` adds to the complete folder before it is swapped in (the search index).
+    ``finish(folder)`` adds to the complete folder before it is swapped in (the search index);
+    ``meanwhile()``, this process's own work, runs while the workers write (or first).
     """
     staging = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
     _remove(staging)
     try:
         staging.mkdir(parents=True)
-        results = _write_streams(streams, staging, jobs, collect, progress)
+        results = _write_streams(streams, staging, jobs, collect, progress, meanwhile)
         stats = _merge(results)
         if finish is not None:
             finish(staging)
@@ -67,14 +69,17 @@ def write_site(
     return stats
 
 
-def _write_streams(streams, staging, jobs, collect, progress) -> list[_StreamResult]:
+def _write_streams(streams, staging, jobs, collect, progress, meanwhile) -> list[_StreamResult]:
     total = len(streams)
     if jobs <= 1 or total <= 1 or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         done = map(lambda stream: _write_stream(stream, staging, collect), streams)
     else:
         # The workers inherit the loaded site and the renderer as they are in memory, so
         # nothing but small results crosses between processes.
-        done = forked_map(lambda n: _write_stream(streams[n], staging, collect), total, jobs)
+        work = lambda n: _write_stream(streams[n], staging, collect)  # noqa: E731
+        done = forked_map(work, total, jobs, meanwhile)
     results: list[_StreamResult] = []
     for result in done:
         results.append(result)

@@ -228,16 +228,35 @@ def test_a_build_stopped_after_writing_and_before_storing_is_not_trusted(tmp_pat
     good = path.read_text(encoding="utf-8")
     path.write_text(good + "\n一句后来撤回的话。\n", encoding="utf-8")
 
-    def stopped(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(buildcache, "save", stopped)
+    monkeypatch.setattr(buildcache, "save", _stopped)
     with pytest.raises(KeyboardInterrupt):
         build(root)
     monkeypatch.undo()
     path.write_text(good, encoding="utf-8")
     build(root)
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_units_stored_while_a_stopped_cold_build_wrote_are_not_left_behind(tmp_path, monkeypatch):
+    """A cold build stores its units while its workers write the pages; stopped before
+    storing the rest, it leaves no record, and the next build neither trusts nor keeps
+    those unit files."""
+    root = tmp_path / "site"
+    make_site(root)
+    monkeypatch.setattr(buildcache, "save", _stopped)
+    with pytest.raises(KeyboardInterrupt):
+        build(root, jobs=2)
+    monkeypatch.undo()
+    units = root / buildstate.CACHE_DIR / "units"
+    assert len(os.listdir(units)) == len(UNITS)  # stored while the pages were written
+    assert buildstate.read_stored(root, root / "output") is None
+    assert build(root, jobs=2).full
+    assert len(os.listdir(units)) == len(UNITS)
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def _stopped(*args, **kwargs):
+    raise KeyboardInterrupt
 
 
 @pytest.mark.parametrize(
