@@ -524,8 +524,11 @@ class IncrementalBuild:
         wanted = {u.key for u in site.units} if pending is None else set(pending)
         if only is not None:
             pending = wanted & only
-        renderer = SiteRenderer(site, config, self.render_state, only_units=pending)
-        if fresh and only is None:
+        afresh = fresh and only is None
+        renderer = SiteRenderer(
+            site, config, self.render_state, only_units=pending, fingerprints=not afresh
+        )
+        if afresh:
             write = functools.partial(self._write_afresh, site, renderer, outcome, progress)
         else:
             write = functools.partial(self._sync, site, renderer, pending, outcome, edited)

@@ -78,7 +78,9 @@ def _write_streams(streams, staging, jobs, collect, progress, meanwhile) -> list
     else:
         # The workers inherit the loaded site and the renderer as they are in memory, so
         # nothing but small results crosses between processes.
-        work = lambda n: _write_stream(streams[n], staging, collect)  # noqa: E731
+        def work(n: int) -> _StreamResult:
+            return _write_stream(streams[n], staging, collect)
+
         done = forked_map(work, total, jobs, meanwhile)
     results: list[_StreamResult] = []
     for result in done:

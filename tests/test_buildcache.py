@@ -96,6 +96,25 @@ def test_one_changed_document_rewrites_only_its_pages(tmp_path):
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
+def test_after_a_cold_build_a_new_title_rewrites_only_the_pages_that_show_it(tmp_path):
+    """A site written afresh keeps no page fingerprints (SiteRenderer.page): a later
+    change that reaches beyond the edited document's own pages renders its unit's pages
+    again, and still writes only those whose bytes changed."""
+    root = tmp_path / "site"
+    make_site(root)
+    build(root, jobs=2)
+    output = root / "output"
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*.html")}
+    path = root / "content" / STATS
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("标题: ", "标题: 更新后的", 1), encoding="utf-8")
+    result = build(root, jobs=2)
+    rewritten = {p for p, stamp in before.items() if p.stat().st_mtime_ns != stamp}
+    assert result.pages > len(rewritten) > 0  # rendered again, not all written
+    assert all("更新后的" in p.read_text(encoding="utf-8") for p in rewritten)
+    assert site_bytes(output) == clean_copy_bytes(root, tmp_path)
+
+
 def test_a_one_document_build_stores_only_its_unit_again(tmp_path):
     """The cache of a large site is not written out whole after each small edit, the
     first edit after a full build (rendered by worker processes) included."""
