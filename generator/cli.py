@@ -453,6 +453,7 @@ def _serve(root: Path, host: str, port: int, open_browser: bool, search: bool = 
             f"警告：--host {host} 会让局域网内的其他电脑也能访问本机预览，仅供临时展示，请勿在公共网络中使用。",
             file=sys.stderr,
         )
+    _interrupt_on_termination()
     try:
         server = DevServer(root, host, port, search=search)
     except OSError as exc:
@@ -461,21 +462,23 @@ def _serve(root: Path, host: str, port: int, open_browser: bool, search: bool = 
             file=sys.stderr,
         )
         return EXIT_ERRORS
-    first = server.start()
-    if not first.ok:
+    try:  # however it stops, the preview's folder (a copy of the whole site) is removed
+        first = server.start()
+        if not first.ok:
+            print(
+                "注意：内容有错误，预览页面上会显示错误提示；修改保存后自动重新生成。",
+                file=sys.stderr,
+            )
+            for problem in first.problems.errors:
+                print("  " + problem.format(root), file=sys.stderr)
         print(
-            "注意：内容有错误，预览页面上会显示错误提示；修改保存后自动重新生成。", file=sys.stderr
+            f"预览地址：{server.url}（已生成 {first.pages} 个页面，用时 {first.milliseconds:.0f} 毫秒；按 Ctrl+C 停止）",
+            flush=True,
         )
-        for problem in first.problems.errors:
-            print("  " + problem.format(root), file=sys.stderr)
-    print(
-        f"预览地址：{server.url}（已生成 {first.pages} 个页面，用时 {first.milliseconds:.0f} 毫秒；按 Ctrl+C 停止）"
-    )
-    if open_browser:
-        import webbrowser
+        if open_browser:
+            import webbrowser
 
-        webbrowser.open(server.url)
-    try:
+            webbrowser.open(server.url)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
@@ -483,6 +486,20 @@ def _serve(root: Path, host: str, port: int, open_browser: bool, search: bool = 
     finally:
         server.stop()
     return EXIT_OK
+
+
+def _interrupt_on_termination() -> None:
+    """A service manager's SIGTERM, or the SIGHUP of a closed terminal, stops ``serve`` as
+    Ctrl+C does: killed outright, it left its folder behind in the system's temporary
+    folder, a copy of the whole site each time."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):  # not on Windows
+            signal.signal(getattr(signal, name), interrupt)
 
 
 def _report_new(root: Path, unit_name: str, year: int) -> int:

@@ -13,6 +13,7 @@ import gc
 import os
 import pickle
 import select
+import signal
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -63,7 +64,19 @@ def forked_map(
 
 def _adopt(work: Callable[[int], Any]) -> None:
     _WORKER["work"] = work
+    _leave_signals_to_the_parent()
     collect_for_batch_work()
+
+
+def _leave_signals_to_the_parent() -> None:
+    """Ctrl+C reaches every process of the terminal, and the parent, told to stop, ends
+    its pool with SIGTERM. A worker that kept the parent's handlers (``serve`` turns
+    SIGTERM into KeyboardInterrupt) printed a traceback as it went: it now ignores
+    Ctrl+C and ends quietly when terminated."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "SIGHUP"):  # not on Windows
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _run(index: int) -> bytes:

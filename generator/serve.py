@@ -249,8 +249,13 @@ class DevServer:
             self.preview.changed.notify_all()
         if self.observer is not None:
             stop_watching(self.observer)
-        self.httpd.shutdown()
+        if self.threads:  # shutdown() waits for serve_forever(), forever if it never ran
+            self.httpd.shutdown()
         self.httpd.server_close()
+        # A rebuild under way ends first, and its worker processes with it: left behind,
+        # they would wait for work for ever, holding the terminal's output open.
+        for thread in self.threads:
+            thread.join(timeout=60)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _rebuild_loop(self) -> None:

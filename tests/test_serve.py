@@ -1,9 +1,13 @@
 """``zfxxgk serve``: HTTP behaviour, live-reload events, and the editor's loop in a real browser."""
 
 import json
+import os
 import queue
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -224,6 +228,32 @@ def test_burst_of_saves_is_one_rebuild(server, small_site):
 # -- in a real browser ------------------------------------------------------------------
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_stopped_preview_leaves_no_copy_of_the_site_behind(small_site, tmp_path, stop):
+    """Stopped by a service manager, a closed terminal or Ctrl+C, ``zfxxgk serve`` removes
+    its folder in the system's temporary folder, and says it stopped."""
+    temporary = tmp_path / "temp"
+    temporary.mkdir()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", str(_free_port()), "--no-search"],
+        cwd=small_site.root,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "预览地址" in server.stdout.readline()
+        assert [p.name[:13] for p in temporary.iterdir()] == ["zfxxgk-serve-"]
+        server.send_signal(getattr(signal, stop))
+        out, err = server.communicate(timeout=30)
+    finally:
+        server.kill()
+    assert "预览已停止" in out and "Traceback" not in err
+    assert list(temporary.iterdir()) == []
+
+
 @pytest.mark.browser
 def test_editor_loop_in_chromium(server, small_site, chromium):
     page = chromium.new_page()
@@ -329,9 +359,6 @@ def test_save_to_reload_latency(tmp_path, chromium, kind, capsys):
     """Runs ``zfxxgk serve`` as its own process, as an editor does, and times from the
     save on disk to the new text on screen in Chromium: body edits on three documents
     (put in place by live.js), and title edits (the page reloads)."""
-    import subprocess
-    import sys
-
     from generator.build import load
     from generator.errors import Problems
 
