@@ -491,15 +491,17 @@ def _serve(root: Path, host: str, port: int, open_browser: bool, search: bool = 
 def _interrupt_on_termination() -> None:
     """A service manager's SIGTERM, or the SIGHUP of a closed terminal, stops ``serve`` as
     Ctrl+C does: killed outright, it left its folder behind in the system's temporary
-    folder, a copy of the whole site each time."""
+    folder, a copy of the whole site each time. A signal the caller ignores (``nohup``
+    ignores SIGHUP) stays ignored."""
     import signal
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):  # not on Windows
-            signal.signal(getattr(signal, name), interrupt)
+        number = getattr(signal, name, None)  # no SIGHUP on Windows
+        if number is not None and signal.getsignal(number) != signal.SIG_IGN:
+            signal.signal(number, interrupt)
 
 
 def _report_new(root: Path, unit_name: str, year: int) -> int:

@@ -69,14 +69,17 @@ def _adopt(work: Callable[[int], Any]) -> None:
 
 
 def _leave_signals_to_the_parent() -> None:
-    """Ctrl+C reaches every process of the terminal, and the parent, told to stop, ends
-    its pool with SIGTERM. A worker that kept the parent's handlers (``serve`` turns
-    SIGTERM into KeyboardInterrupt) printed a traceback as it went: it now ignores
-    Ctrl+C and ends quietly when terminated."""
+    """Ctrl+C and a closed terminal's SIGHUP reach every process of the terminal; the
+    parent, told to stop, ends its pool with SIGTERM. A worker that kept the parent's
+    Python handlers (``serve`` turns SIGTERM and SIGHUP into KeyboardInterrupt) printed
+    a traceback as it went: it now ignores Ctrl+C, and SIGHUP where the parent handles
+    it (where the parent dies of it, or ignores it, so does the worker), and ends
+    quietly when terminated."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if hasattr(signal, "SIGHUP"):  # not on Windows
-        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    hangup = getattr(signal, "SIGHUP", None)  # none on Windows
+    if hangup is not None and callable(signal.getsignal(hangup)):
+        signal.signal(hangup, signal.SIG_IGN)
 
 
 def _run(index: int) -> bytes:

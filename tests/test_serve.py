@@ -233,18 +233,8 @@ def test_burst_of_saves_is_one_rebuild(server, small_site):
 def test_a_stopped_preview_leaves_no_copy_of_the_site_behind(small_site, tmp_path, stop):
     """Stopped by a service manager, a closed terminal or Ctrl+C, ``zfxxgk serve`` removes
     its folder in the system's temporary folder, and says it stopped."""
-    temporary = tmp_path / "temp"
-    temporary.mkdir()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--port", str(_free_port()), "--no-search"],
-        cwd=small_site.root,
-        env={**os.environ, "TMPDIR": str(temporary)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    server, temporary = _serve_in_a_process(small_site.root, tmp_path)
     try:
-        assert "预览地址" in server.stdout.readline()
         assert [p.name[:13] for p in temporary.iterdir()] == ["zfxxgk-serve-"]
         server.send_signal(getattr(signal, stop))
         out, err = server.communicate(timeout=30)
@@ -252,6 +242,41 @@ def test_a_stopped_preview_leaves_no_copy_of_the_site_behind(small_site, tmp_pat
         server.kill()
     assert "预览已停止" in out and "Traceback" not in err
     assert list(temporary.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+def test_a_preview_started_with_nohup_outlives_its_terminal(small_site, tmp_path):
+    def ignore_hangups() -> None:  # as nohup does
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    server, temporary = _serve_in_a_process(small_site.root, tmp_path, ignore_hangups)
+    try:
+        server.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        assert server.poll() is None
+        server.send_signal(signal.SIGTERM)
+        out, _ = server.communicate(timeout=30)
+    finally:
+        server.kill()
+    assert "预览已停止" in out and list(temporary.iterdir()) == []
+
+
+def _serve_in_a_process(root: Path, tmp_path: Path, preexec=None) -> tuple[subprocess.Popen, Path]:
+    """``zfxxgk serve`` started as an editor would, once it says where the preview is, and
+    the temporary folder it was given."""
+    temporary = tmp_path / "temp"
+    temporary.mkdir()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", str(_free_port()), "--no-search"],
+        cwd=root,
+        env={**os.environ, "TMPDIR": str(temporary)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=preexec,
+    )
+    assert "预览地址" in server.stdout.readline()
+    return server, temporary
 
 
 @pytest.mark.browser
