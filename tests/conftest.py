@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import textwrap
 import time
 from pathlib import Path
@@ -179,3 +180,13 @@ def small_site(tree: SiteTree) -> SiteTree:
         ),
     )
     return tree
+
+
+def as_from_a_terminal() -> None:
+    """``preexec_fn`` for a command a test stops as a terminal or a service manager would:
+    Ctrl+C, SIGHUP and SIGTERM at their defaults, whatever the test runner inherited (a
+    job started in the background of a script ignores Ctrl+C, one under nohup SIGHUP)."""
+    for name in ("SIGINT", "SIGHUP", "SIGTERM"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)

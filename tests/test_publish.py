@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import document, require_tool
+from conftest import as_from_a_terminal, document, require_tool
 
 from generator import publish
 from generator.cli import main
@@ -278,6 +278,7 @@ def _start_slow_publish(site: Path, target: Path) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's Ctrl+C would hit
+        preexec_fn=as_from_a_terminal,
     )
 
 

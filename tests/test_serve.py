@@ -16,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import document
+from conftest import as_from_a_terminal, document
 
 from generator import serve
 from generator.serve import DevServer
@@ -247,6 +247,7 @@ def test_a_stopped_preview_leaves_no_copy_of_the_site_behind(small_site, tmp_pat
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
 def test_a_preview_started_with_nohup_outlives_its_terminal(small_site, tmp_path):
     def ignore_hangups() -> None:  # as nohup does
+        as_from_a_terminal()
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
     server, temporary = _serve_in_a_process(small_site.root, tmp_path, ignore_hangups)
@@ -261,7 +262,9 @@ def test_a_preview_started_with_nohup_outlives_its_terminal(small_site, tmp_path
     assert "预览已停止" in out and list(temporary.iterdir()) == []
 
 
-def _serve_in_a_process(root: Path, tmp_path: Path, preexec=None) -> tuple[subprocess.Popen, Path]:
+def _serve_in_a_process(
+    root: Path, tmp_path: Path, preexec=as_from_a_terminal
+) -> tuple[subprocess.Popen, Path]:
     """``zfxxgk serve`` started as an editor would, once it says where the preview is, and
     the temporary folder it was given."""
     temporary = tmp_path / "temp"
