@@ -225,9 +225,6 @@ def test_burst_of_saves_is_one_rebuild(server, small_site):
     assert stream.events.empty()
 
 
-# -- in a real browser ------------------------------------------------------------------
-
-
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_stopped_preview_leaves_no_copy_of_the_site_behind(small_site, tmp_path, stop):
@@ -280,6 +277,9 @@ def _serve_in_a_process(
     )
     assert "预览地址" in server.stdout.readline()
     return server, temporary
+
+
+# -- in a real browser ------------------------------------------------------------------
 
 
 @pytest.mark.browser
