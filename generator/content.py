@@ -542,6 +542,7 @@ class _Loader:
             body_line=source.body_line,
             meta_lines=dict(meta.lines),
             digest=source.digest,
+            meta_digest=source.meta_digest,
         )
 
     def _attachments(self, meta: LineDict, path: Path, page_url: str) -> list[Attachment]:

@@ -82,6 +82,7 @@ class Document:
     body_line: int = 1
     meta_lines: dict[str, int] = field(default_factory=dict)
     digest: str = ""  # of the source file
+    meta_digest: str = ""  # of its front matter (see views.fingerprint)
 
     @property
     def is_regulatory(self) -> bool:

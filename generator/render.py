@@ -543,12 +543,12 @@ class SiteRenderer:
     def document_files(
         self, unit: Unit, category: Category, document: Document, crumbs: list[Crumb]
     ) -> Iterator[OutputFile]:
-        body, assets, late = None, [], None
+        body, assets, late, late_key = None, [], None, ""
         if self_contained(document.body):
-            # Its HTML follows from its text, which the document's digest stands for in
-            # the page's fingerprint: made only if the page is (a rebuild of a unit
+            # Its HTML follows from its text, which the file's digest stands for in the
+            # page's fingerprint: made only if the page is (a rebuild of a unit
             # fingerprints its hundred pages to write the one that changed).
-            late = functools.partial(self._late_body, document)
+            late, late_key = functools.partial(self._late_body, document), document.digest
         else:
             body, assets = self.body(document.body, document.source, document.url)
         yield from assets
@@ -559,6 +559,7 @@ class SiteRenderer:
             crumbs,
             category.name,
             late=late,
+            late_key=late_key,
             unit=self.views[unit.key],
             category=self.category_view(category),
             document=document,
@@ -693,12 +694,13 @@ class SiteRenderer:
         column: str,
         made_from: str | None = None,
         late: Callable[[], dict[str, Any]] | None = None,
+        late_key: str = "",
         **extra: Any,
     ) -> OutputFile:
         """Render a page unless it would come out as last written. ``made_from``, when
         given, is a digest of everything in ``extra``, used in its place. ``late`` gives
-        more of the page's values, asked only if the page is rendered: values that follow
-        from those in ``extra``, and so are left out of its fingerprint.
+        more of the page's values, asked only if the page is rendered; ``late_key``, a
+        digest of what they follow from, stands for them in the page's fingerprint.
 
         With ``edited`` documents (see __init__), a page whose ``extra`` holds none of
         them, not even in a list, is not fingerprinted again: a page shows what a
@@ -718,7 +720,8 @@ class SiteRenderer:
         if self.fingerprints:
             given = extra if made_from is None else made_from
             key = fingerprint(
-                (self.base_key, template, url, title, crumbs, column, given), self.memo
+                (self.base_key, template, url, title, crumbs, column, given, late_key),
+                self.memo,
             )
             if self.state.pages.get(path) == key:
                 return OutputFile(path, unchanged=True)

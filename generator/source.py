@@ -338,6 +338,7 @@ class MarkdownSource:
     body: str
     body_line: int  # line of the file where the body starts
     digest: str = ""  # of the whole file, so that unchanged documents can skip re-rendering
+    meta_digest: str = ""  # of the front matter alone: what the file says besides its body
 
 
 def load_markdown(path: Path, problems: Problems) -> MarkdownSource | None:
@@ -369,7 +370,8 @@ def load_markdown(path: Path, problems: Problems) -> MarkdownSource | None:
         return None
     body = "\n".join(lines[index + 1 :])
     _warn_control_character(body, index + 2, path, problems)
-    return MarkdownSource(path, meta, body, index + 2, digest)
+    meta_digest = hashlib.blake2b(meta_text.encode("utf-8"), digest_size=16).hexdigest()
+    return MarkdownSource(path, meta, body, index + 2, digest, meta_digest)
 
 
 def _warn_control_character(body: str, body_line: int, path: Path, problems: Problems) -> None:

@@ -89,12 +89,18 @@ def unit_view(unit: Unit) -> UnitView:
 
 
 def _document_plain(doc: Document, memo: dict[int, Any]) -> tuple:
-    """A document is fully described by its file's digest and what the loader and the
+    """A document as the pages that list it show it: what its front matter says (by
+    digest), its summary (which may come from its body), and what the loader and the
     linker added from elsewhere (its URL, unit defaults, attachments, cross links); this
-    is much cheaper than walking every field of thousands of documents."""
+    is much cheaper than walking every field of thousands of documents.
+
+    Its body is left out, as it is of rules and guides: the document's own page is
+    given the body apart (SiteRenderer.document_files), so that an edit of the text
+    leaves the lists around it as they were, not rendered again."""
     return (
         "Document",
-        doc.digest,
+        doc.meta_digest,
+        doc.summary,
         doc.url,
         doc.category,
         doc.publisher,
@@ -111,8 +117,8 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 # Fields left out of a fingerprint: a body reaches its page as rendered HTML, which is in
-# the page's context, and line numbers only matter to error messages. Documents are
-# reduced separately (_document_plain).
+# the page's context (or stands there by its digest), and line numbers only matter to
+# error messages. Documents are reduced separately (_document_plain).
 _SKIPPED = {
     Rule: {"body", "body_line"},
     Guide: {"body", "body_line", "meta_lines"},

@@ -115,6 +115,30 @@ def test_after_a_cold_build_a_new_title_rewrites_only_the_pages_that_show_it(tmp
     assert site_bytes(output) == clean_copy_bytes(root, tmp_path)
 
 
+def test_an_edit_of_a_documents_text_renders_the_lists_around_it_only_for_a_new_summary(
+    tmp_path,
+):
+    """The lists show a document's 内容概述, which comes from its first sentence when the
+    editor gave none, but never the rest of its text."""
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    path = root / "content" / STATS
+    appended = [build_after(path, lambda text, n=n: text + f"\n第{n}次补充。\n") for n in (1, 2)]
+    assert appended[0].pages > 1  # the lists had no fingerprints yet (a site written afresh)
+    assert appended[1].pages == appended[1].written == 1
+    summarised = build_after(path, lambda text: text.replace("为做好今年", "为做好本年", 1))
+    assert summarised.pages > 1
+    catalogues = (root / "output").rglob("catalogue.csv")
+    assert any("为做好本年春耕生产工作" in p.read_text(encoding="utf-8") for p in catalogues)
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def build_after(path: Path, edit: Callable[[str], str]) -> BuildResult:
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return build(path.parents[4])
+
+
 def test_a_one_document_build_stores_only_its_unit_again(tmp_path):
     """The cache of a large site is not written out whole after each small edit, the
     first edit after a full build (rendered by worker processes) included."""

@@ -15,6 +15,7 @@ from generator.themes import default_theme_dir
 UNITS = ("测试县人民政府", "测试县教育局")
 EDITS = (
     "body",
+    "summary",
     "title",
     "add",
     "delete",
@@ -66,6 +67,12 @@ def apply(tree: SiteTree, edit: str, unit: str, step: int) -> list[Path]:
         path.write_text(
             path.read_text(encoding="utf-8") + f"\n第{step}次补充。\n", encoding="utf-8"
         )
+        return [path]
+    if edit == "summary":  # the first sentence, which the lists show as 内容概述
+        path = docs / "统计信息/公报.md"
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"为做好.*?工作", f"为做好第{step}批工作", text, count=1)
+        path.write_text(text, encoding="utf-8")
         return [path]
     if edit == "title":
         path = docs / "行政规范性文件/办法.md"
