@@ -316,7 +316,6 @@ _PIPELINE = (
     "generator.model",
     "generator.content",
     "generator.check",
-    "jinja2",
     "generator.render",
     "generator.buildcache",
 )

@@ -77,6 +77,7 @@ def restore(
 
 def _fill(engine: IncrementalBuild, data: dict) -> None:
     engine.render_state.pages = data["pages"]
+    engine.render_state.frames = data["frames"]
     engine.render_state.data = data["data"]
     engine.sync_state.copied = data["copied"]
     engine.links = data["links"]
@@ -153,6 +154,7 @@ def save(engine: IncrementalBuild, inputs: str, problems: list[Problem]) -> None
             "generation": generation,
             "units": units,
             "pages": engine.render_state.pages,
+            "frames": engine.render_state.frames,
             "data": engine.render_state.data,
             "copied": engine.sync_state.copied,
             "links": engine.links,

@@ -491,11 +491,20 @@ class IncrementalBuild:
             partial=True,
             elsewhere=functools.partial(self._shelved_unit, opened),
             edited=_edited_documents(site, edited.sources),
+            written=self._written_file,
         )
         keys = {u.key for u in site.units}
         write = functools.partial(self._sync, site, renderer, keys, outcome, edited, alone=True)
         if self._written(write, renderer, outcome):
             self.unrendered = set()
+
+    def _written_file(self, path: str) -> bytes | None:
+        """A file of the output folder as the last build wrote it (see RenderState.frames)."""
+        try:
+            with open(self.folder / path, "rb") as file:
+                return file.read()
+        except OSError:
+            return None
 
     def _shelved_unit(self, opened: dict[str, Unit | None], source: Path) -> Unit | None:
         """The unit on the shelf whose folder holds ``source``, for a body that links to
@@ -526,7 +535,12 @@ class IncrementalBuild:
             pending = wanted & only
         afresh = fresh and only is None
         renderer = SiteRenderer(
-            site, config, self.render_state, only_units=pending, fingerprints=not afresh
+            site,
+            config,
+            self.render_state,
+            only_units=pending,
+            fingerprints=not afresh,
+            written=None if afresh else self._written_file,
         )
         if afresh:
             write = functools.partial(self._write_afresh, site, renderer, outcome, progress)
@@ -559,6 +573,7 @@ class IncrementalBuild:
     def _write_afresh(self, site, renderer: SiteRenderer, outcome: Outcome, progress) -> None:
         """Write every page into a new folder swapped in at the end, in parallel."""
         self.render_state.forget_written()
+        renderer.load_templates()  # once, for the workers to inherit
         stats = write_site(
             render_streams(renderer, site),
             self.folder,

@@ -16,10 +16,10 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-import jinja2
+from markupsafe import Markup
 
 from generator import standard
 from generator.charts import report_charts
@@ -29,9 +29,12 @@ from generator.links import unit_page_index
 from generator.markup import MarkupRenderer, self_contained
 from generator.model import AnnualReport, Category, Document, Rule, Site, Unit
 from generator.report import national_format, table3_columns, table3_layout
-from generator.themes import theme_dirs
+from generator.themes import default_theme_dir, theme_dirs
 from generator.urls import absolute, relative, root_prefix, via_root
 from generator.views import CategoryView, UnitView, catalogue_key, fingerprint, unit_view
+
+if TYPE_CHECKING:
+    import jinja2
 
 ASSETS = "assets/"
 CATALOGUE_FIELDS = (
@@ -70,9 +73,15 @@ class RenderState:
     (NOT_FINGERPRINTED for a page of a site written afresh: a later build renders it
     again, to write it only if its bytes changed); ``markup`` memoises Markdown bodies.
     A fresh state renders everything.
+
+    ``frames`` tells, for the page of a document rendered for an edit of it, where its
+    body sits in the file as written: the bytes before the body, those after it, and a
+    digest of both. The next edit of the document's text alone puts the new body between
+    them (see SiteRenderer.page), with no template loaded.
     """
 
     pages: dict[str, str] = field(default_factory=dict)
+    frames: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     markup: dict = field(default_factory=dict)
     environment: jinja2.Environment | None = None  # compiled templates, for the same theme chain
     theme: tuple[Path, ...] = ()
@@ -96,6 +105,7 @@ class RenderState:
         """Forget which pages and data files were written (the output folder is rewritten
         from scratch, or was left part-written): nothing may be skipped as unchanged."""
         self.pages.clear()
+        self.frames.clear()
         self.data.clear()
 
 
@@ -195,7 +205,12 @@ def make_environment(config: SiteConfig, template_cache: Path | None = None) -> 
 
     Templates are not checked against their files again on every use (``auto_reload``):
     that was a stat of six files per page, 8% of rendering one. A process that builds
-    again drops the environment when a theme file changes (see RenderState)."""
+    again drops the environment when a theme file changes (see RenderState).
+
+    Jinja is imported here, for the first page rendered: a build that renders none (an
+    edit of a document's text, see RenderState.frames) spares its 50 ms."""
+    import jinja2
+
     loader = jinja2.ChoiceLoader(
         [jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(config)]
     )
@@ -278,6 +293,7 @@ class SiteRenderer:
         elsewhere: Callable[[Path], Unit | None] | None = None,
         edited: list[Document] | None = None,
         fingerprints: bool = True,
+        written: Callable[[str], bytes | None] | None = None,
     ):
         """``only_units``: render the site-wide pages and these units' pages only (serve).
         ``partial``: ``site`` holds only some units, to render without the site-wide
@@ -286,15 +302,17 @@ class SiteRenderer:
         a body that links to its page. ``edited``: the only documents that differ from
         the last render, which was of the same units, views and settings; a page given
         none of them is as last rendered (see :meth:`page`). ``fingerprints=False``:
-        every page is rendered, and none fingerprinted (see :meth:`page`)."""
+        every page is rendered, and none fingerprinted (see :meth:`page`). ``written``
+        reads a file of the output folder as the last build left it (see RenderState.frames)."""
         self.fingerprints = fingerprints
+        self.written = written
         self.elsewhere = elsewhere
         self.edited = None if edited is None else frozenset(id(doc) for doc in edited)
         self.site = site
         self.only_units = only_units
         self.config = config
         self.state = state if state is not None else RenderState()
-        self.env = self._environment(config)
+        self._env: jinja2.Environment | None = None  # see load_templates
         self.markup = self._markup_renderer(site, config)
         self.broken_links: list[tuple[Path, str]] = []
         self.fragments = FragmentCache()
@@ -365,14 +383,21 @@ class SiteRenderer:
     def _page_index(self, site: Site) -> PageIndex:
         return PageIndex(site, self.state.unit_pages, self.elsewhere)
 
-    def _environment(self, config: SiteConfig) -> jinja2.Environment:
-        """Reuse the compiled templates of the last build while the theme chain is the same
+    def load_templates(self) -> jinja2.Environment:
+        """The theme's templates, loaded for the first page rendered, or before it by a
+        caller about to fork the processes that render (so that they inherit them).
+
+        Reuse the compiled templates of the last build while the theme chain is the same
         (and none of its files changed: the engine drops them then)."""
+        if self._env is not None:
+            return self._env
+        config = self.config
         theme = tuple(theme_dirs(config))
         if self.state.environment is None or self.state.theme != theme:
             self.state.environment = make_environment(config, self.state.template_cache)
             self.state.theme = theme
-        return self.state.environment
+        self._env = self.state.environment
+        return self._env
 
     # -- the whole site -------------------------------------------------------------
 
@@ -667,8 +692,10 @@ class SiteRenderer:
 
     def render_template(self, name: str, context: dict[str, Any]) -> str:
         """Render one template; a mistake in a theme becomes a ThemeError with file:line."""
+        import jinja2  # loaded by load_templates(): here only to name its errors
+
         try:
-            return self.env.get_template(name).render(context)
+            return self.load_templates().get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else Path(name)
             raise ThemeError(Problem(where, exc.lineno, f"模板语法错误：{exc.message}")) from exc
@@ -711,6 +738,10 @@ class SiteRenderer:
         the page is noted as NOT_FINGERPRINTED: fingerprints were a tenth of the work of
         a cold build, and most pages are never fingerprinted again before the next cold
         build (an edit of a document's text skips the pages not given it, as above).
+
+        A page whose fingerprint differs only by ``late_key`` (a document whose text
+        alone changed) is the page as written with a new body, when its frame was noted
+        (see RenderState.frames).
         """
         path = url + "index.html"
         edited = self.edited
@@ -719,17 +750,71 @@ class SiteRenderer:
         key = NOT_FINGERPRINTED
         if self.fingerprints:
             given = extra if made_from is None else made_from
-            key = fingerprint(
-                (self.base_key, template, url, title, crumbs, column, given, late_key),
-                self.memo,
+            frame = fingerprint(
+                (self.base_key, template, url, title, crumbs, column, given), self.memo
             )
-            if self.state.pages.get(path) == key:
+            key = f"{frame}:{late_key}" if late_key else frame
+            stored = self.state.pages.get(path, NOT_FINGERPRINTED)
+            if stored == key:
                 return OutputFile(path, unchanged=True)
+            if late is not None and stored.partition(":")[0] == frame:
+                spliced = self._spliced(path, late)
+                if spliced is not None:
+                    self.state.pages[path] = key
+                    return OutputFile(path, data=spliced)
         if late is not None:
             extra.update(late())
         html = self.render_template(template, self.context(url, title, crumbs, column, **extra))
+        data = html.encode("utf-8")
         self.state.pages[path] = key
-        return OutputFile(path, data=html.encode("utf-8"))
+        self._note_frame(path, data, extra.get("body") if late is not None else None)
+        return OutputFile(path, data=data)
+
+    def _spliced(self, path: str, late: Callable[[], dict[str, Any]]) -> bytes | None:
+        """The page as written, with the body ``late`` gives in place of the old one;
+        None unless the file still holds the frame noted when it was rendered."""
+        frame = self.state.frames.get(path)
+        if frame is None or self.written is None:
+            return None
+        written = self.written(path)
+        head, tail, check = frame
+        if written is None or head + tail > len(written):
+            return None
+        before, after = written[:head], written[len(written) - tail :]
+        if _frame_check(before, after) != check:
+            return None  # changed since: by hand, or by another program
+        values = late()
+        if values.keys() != {"body"}:
+            return None
+        return before + str(values["body"]).encode("utf-8") + after
+
+    def _note_frame(self, path: str, data: bytes, body: Any) -> None:
+        """Note where ``body`` sits in the page just rendered (RenderState.frames): in a
+        rebuild for an edit only, whose pages are those most likely edited next, and only
+        where the theme puts a body in its page as it is, at one place."""
+        self.state.frames.pop(path, None)
+        if body is None or self.edited is None or not self._frames_allowed:
+            return
+        text = str(body).encode("utf-8")
+        at = data.find(text)
+        if not text or at < 0 or data.find(text, at + 1) >= 0:
+            return
+        end = at + len(text)
+        self.state.frames[path] = (at, len(data) - end, _frame_check(data[:at], data[end:]))
+
+    @functools.cached_property
+    def _frames_allowed(self) -> bool:
+        """Whether a document's body reaches its page only as it is: in the default theme,
+        by ``{{ body }}``; a site's own template that names ``body`` at all (or shows
+        ``<body>``) might do more with it, and keeps every page rendered in full."""
+        default = default_theme_dir().resolve()
+        for theme in theme_dirs(self.config):
+            if theme.resolve() == default:
+                continue
+            for file in (theme / "templates").rglob("*"):
+                if file.is_file() and b"body" in file.read_bytes():
+                    return False
+        return True
 
     def context(
         self,
@@ -801,14 +886,12 @@ class SiteRenderer:
             "Keywords": ",".join(keywords),
         }
 
-    def body(
-        self, text: str, source: Path, url: str
-    ) -> tuple[jinja2.filters.Markup, list[OutputFile]]:
+    def body(self, text: str, source: Path, url: str) -> tuple[Markup, list[OutputFile]]:
         """A Markdown body as safe HTML, and the files beside it that it links to."""
         rendered = self.markup.render(text, source, url)
         self.broken_links.extend((source, href) for href in rendered.broken_links)
         assets = [OutputFile(asset_url, source=file) for file, asset_url in rendered.assets]
-        return jinja2.filters.Markup(rendered.html), assets
+        return Markup(rendered.html), assets
 
     def _late_body(self, document: Document) -> dict[str, Any]:
         body, _ = self.body(document.body, document.source, document.url)
@@ -836,6 +919,12 @@ class SiteRenderer:
             row[label] = value.isoformat() if isinstance(value, dt.date) else str(value)
         row["网址"] = absolute(self.config.base_url, doc.url)
         return row
+
+
+def _frame_check(before: bytes, after: bytes) -> str:
+    digest = hashlib.blake2b(before, digest_size=8)
+    digest.update(after)
+    return digest.hexdigest()
 
 
 def _holds(values: Iterable[Any], objects: frozenset[int]) -> bool:

@@ -25,6 +25,7 @@ from generator.build import build as build_site
 from generator.errors import BuildError
 from generator.forked import can_fork
 from generator.markup import MarkupRenderer
+from generator.render import SiteRenderer
 from generator.themes import default_theme_dir
 from generator.urls import BUNDLE
 
@@ -131,6 +132,57 @@ def test_an_edit_of_a_documents_text_renders_the_lists_around_it_only_for_a_new_
     assert summarised.pages > 1
     catalogues = (root / "output").rglob("catalogue.csv")
     assert any("为做好本年春耕生产工作" in p.read_text(encoding="utf-8") for p in catalogues)
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_a_second_edit_of_a_documents_text_renders_no_template(tmp_path, monkeypatch):
+    """The page of a document rendered for an edit of it keeps where its body sits
+    (RenderState.frames), and the next edit of its text puts the new body there."""
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    path = root / "content" / STATS
+    build_after(path, lambda text: text + "\n第一次补充。\n")
+    rendered = []
+    render = SiteRenderer.render_template
+    monkeypatch.setattr(
+        SiteRenderer, "render_template", lambda *args: rendered.append(args[1]) or render(*args)
+    )
+    result = build_after(path, lambda text: text + "\n第二次补充。\n")
+    assert result.written == 1 and rendered == []
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_a_page_changed_by_hand_is_rendered_in_full_for_an_edit_of_its_text(tmp_path):
+    root = tmp_path / "site"
+    make_site(root)
+    build(root)
+    path = root / "content" / STATS
+    build_after(path, lambda text: text + "\n第一次补充。\n")
+    page = next(
+        p for p in (root / "output").rglob("*.html") if "第一次补充" in p.read_text("utf-8")
+    )
+    page.write_text(page.read_text("utf-8").replace("<title>", "<title>手改", 1), "utf-8")
+    build_after(path, lambda text: text + "\n第二次补充。\n")
+    assert "手改" not in page.read_text("utf-8")
+    assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
+
+
+def test_a_theme_that_changes_the_body_gets_each_edit_rendered_in_full(tmp_path):
+    root = tmp_path / "site"
+    make_site(root)
+    template = (default_theme_dir() / "templates/document.html").read_text("utf-8")
+    assert template.count("{{ body }}") == 1
+    # The body as it is until the third edit: a frame would be noted, then used wrongly.
+    own = template.replace("{{ body }}", "{{ body | replace('第3次', '第三次') }}")
+    (root / "themes/default/templates").mkdir(parents=True)
+    (root / "themes/default/templates/document.html").write_text(own, "utf-8")
+    build(root)
+    path = root / "content" / STATS
+    for n in (1, 2, 3):
+        build_after(path, lambda text, n=n: text + f"\n第{n}次补充。\n")
+    pages = [p.read_text("utf-8") for p in (root / "output").rglob("*.html")]
+    assert any("第三次补充" in text for text in pages)
     assert site_bytes(root / "output") == clean_copy_bytes(root, tmp_path)
 
 
