@@ -750,14 +750,15 @@ class SiteRenderer:
         key = NOT_FINGERPRINTED
         if self.fingerprints:
             given = extra if made_from is None else made_from
-            frame = fingerprint(
+            # All but what ``late`` gives: the page around a document's body.
+            around = fingerprint(
                 (self.base_key, template, url, title, crumbs, column, given), self.memo
             )
-            key = f"{frame}:{late_key}" if late_key else frame
+            key = f"{around}:{late_key}" if late_key else around
             stored = self.state.pages.get(path, NOT_FINGERPRINTED)
             if stored == key:
                 return OutputFile(path, unchanged=True)
-            if late is not None and stored.partition(":")[0] == frame:
+            if late is not None and stored.partition(":")[0] == around:
                 spliced = self._spliced(path, late)
                 if spliced is not None:
                     self.state.pages[path] = key
